@@ -1,0 +1,35 @@
+/** Query options every call accepts. */
+export interface QueryOptions {
+  /** Aborting rejects the call; on PostgreSQL the running statement is cancelled. */
+  signal?: AbortSignal;
+}
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Something that runs SQL with `$n` parameters: the database, or the one handle of an open transaction. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export type DbKind = 'postgres' | 'pglite';
+
+/**
+ * The store: one query path over PostgreSQL (`pg`) and PGlite. There are no dialect branches; the SQL is written
+ * once, PostgreSQL 15-compatible (PGlite is PostgreSQL 18).
+ */
+export interface Db extends Queryable {
+  readonly kind: DbKind;
+  /**
+   * Runs `fn` in one transaction and commits when it resolves, rolls back when it throws. `fn` gets the only handle
+   * that belongs to the transaction: queries made on the `Db` itself meanwhile are outside it.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Whether the TimescaleDB extension can be used (never on PGlite). */
+  timescaleAvailable(): Promise<boolean>;
+  close(): Promise<void>;
+}
