@@ -29,6 +29,11 @@ export interface Db extends Queryable {
    * that belongs to the transaction: queries made on the `Db` itself meanwhile are outside it.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` with the payload of every `NOTIFY channel` committed by anyone on this database (another
+   * process on PostgreSQL; this process on PGlite). Resolves once listening; the returned function stops it.
+   */
+  listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
   /** Whether the TimescaleDB extension can be used (never on PGlite). */
   timescaleAvailable(): Promise<boolean>;
   close(): Promise<void>;

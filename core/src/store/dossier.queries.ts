@@ -1,5 +1,9 @@
 import type { Db, Queryable } from './db';
 import type { Dossier } from '../contracts/dossier';
+import type { ChangeNotice } from '../contracts/bus';
+
+/** The NOTIFY channel on which every committed write announces what changed (payload: a `ChangeNotice`). */
+export const CHANGE_CHANNEL = 'ioc_changes';
 import { OPEN_DOSSIER_STATUSES } from '../contracts/dossier';
 import { rollupDelta, type RollupDelta } from '../kpi/dossier-counters';
 import type { DayCounterRow, OpenCounterRow } from '../kpi/wall-kpis';
@@ -115,7 +119,13 @@ export async function writeDossierBatch(db: Db, sourceSystem: string, records: r
     const merged = mergeDeltas(deltas);
     if (merged.length > 0) await tx.query(ADD_ROLLUP, [JSON.stringify(merged)]);
     if (checkpoint) await tx.query(SAVE_CHECKPOINT, [sourceSystem, checkpoint.updatedSince, checkpoint.afterId, events.length]);
-    return { accepted: events.length, unchanged, agencyCodes: [...agencies].sort(), dataUpdatedAt };
+    const result = { accepted: events.length, unchanged, agencyCodes: [...agencies].sort(), dataUpdatedAt };
+    if (result.accepted > 0) {
+      // Delivered to listeners only if and when this transaction commits: a notice never announces lost data.
+      const notice: ChangeNotice = { source: sourceSystem, agencyCodes: result.agencyCodes, dataUpdatedAt: dataUpdatedAt!.toISOString(), committedAt: new Date().toISOString() };
+      await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify(notice)]);
+    }
+    return result;
   });
 }
 

@@ -68,6 +68,20 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
         client.release();
       }
     },
+    async listen(channel, listener) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+      // LISTEN needs a connection of its own for as long as we listen; a pooled one would be handed to others.
+      const client = new pg.Client({ connectionString: options.connectionString, application_name: `${options.applicationName ?? 'ioc'}-listen` });
+      client.on('error', () => undefined);
+      await client.connect();
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) listener(msg.payload ?? '');
+      });
+      await client.query(`listen ${channel}`);
+      return async () => {
+        await client.end().catch(() => undefined);
+      };
+    },
     async timescaleAvailable() {
       const res = await pool.query<{ n: number }>("select count(*)::int as n from pg_available_extensions where name = 'timescaledb'");
       return (res.rows[0]?.n ?? 0) > 0;

@@ -47,6 +47,10 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
         return fn(handle);
       });
     },
+    async listen(channel, listener) {
+      const unlisten = await db.listen(channel, listener);
+      return () => unlisten();
+    },
     timescaleAvailable: () => Promise.resolve(false),
     async close() {
       await db.close();
