@@ -17,3 +17,5 @@ export * from './store/pglite-db';
 export * from './store/migrate';
 export * from './store/dossier.queries';
 export * from './store/data-dir-lock';
+export * from './time/clock';
+export * from './store/quarantine.queries';

@@ -7,6 +7,7 @@ export const CHANGE_CHANNEL = 'ioc_changes';
 import { OPEN_DOSSIER_STATUSES } from '../contracts/dossier';
 import { rollupDelta, type RollupDelta } from '../kpi/dossier-counters';
 import type { DayCounterRow, OpenCounterRow } from '../kpi/wall-kpis';
+import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 
 /** Column name → SQL type of every dossier field a source sends, in table order (used by the batch upsert). */
 const DOSSIER_COLUMNS: ReadonlyArray<readonly [keyof Dossier, string]> = [
@@ -77,8 +78,16 @@ export interface Checkpoint {
  * change nothing), every new version into the history, the per-minute counters by the difference between the old
  * and new state, and the source's checkpoint. A crash anywhere leaves either all of it or none; replaying the batch
  * afterwards is a no-op. This is what makes ingestion exactly-once on top of at-least-once delivery.
+ * `rejected` records of the same pull go to quarantine in the same transaction, so the checkpoint never passes a
+ * bad record that was not kept.
  */
-export async function writeDossierBatch(db: Db, sourceSystem: string, records: readonly Dossier[], checkpoint: Checkpoint | null): Promise<DossierWriteResult> {
+export async function writeDossierBatch(
+  db: Db,
+  sourceSystem: string,
+  records: readonly Dossier[],
+  checkpoint: Checkpoint | null,
+  rejected: readonly RejectedRecord[] = [],
+): Promise<DossierWriteResult> {
   return db.transaction(async (tx) => {
     const ids = [...new Set(records.map((r) => r.source_id))];
     const stored = await tx.query<StoredState>(
@@ -118,6 +127,7 @@ export async function writeDossierBatch(db: Db, sourceSystem: string, records: r
     }
     const merged = mergeDeltas(deltas);
     if (merged.length > 0) await tx.query(ADD_ROLLUP, [JSON.stringify(merged)]);
+    await quarantineRecords(tx, sourceSystem, rejected);
     if (checkpoint) await tx.query(SAVE_CHECKPOINT, [sourceSystem, checkpoint.updatedSince, checkpoint.afterId, events.length]);
     const result = { accepted: events.length, unchanged, agencyCodes: [...agencies].sort(), dataUpdatedAt };
     if (result.accepted > 0) {

@@ -1,0 +1,111 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { readCheckpoint, type Checkpoint, type Db } from '@ioc/core';
+import type { Bus, DossierBatch } from '../bus/bus';
+import { retryWithBackoff } from '../retry/retry-with-backoff';
+import { fetchDossierPage, SourceRequestError } from './fetch-dossier-page';
+import { validateDossierItems } from './validate-dossier-items';
+
+/** After a refusal that needs a person (wrong key, wrong URL), ask again this much later: loud, but not hammering. */
+const REFUSED_PAUSE_MILLISECONDS = 60_000;
+/** The cursor that means "from the beginning": every record sorts after it. */
+const BEGINNING: Checkpoint = { updatedSince: new Date(0).toISOString(), afterId: '' };
+
+export interface DossierConnectorOptions {
+  db: Db;
+  sourceSystem: string;
+  sourceUrl: string;
+  apiKey: string;
+  pageSize: number;
+  pollIntervalMilliseconds: number;
+  requestTimeoutMilliseconds: number;
+  retry: { baseMilliseconds: number; maxMilliseconds: number };
+  bus: Bus<DossierBatch>;
+  logger: Logger;
+  signal: AbortSignal;
+  /** A page came back (even an empty one): the source is reachable and answering. */
+  onPulled(): void;
+  /** The pull is failing; `message` is safe to show (no key, no record content). */
+  onError(message: string): void;
+}
+
+/**
+ * Pulls the dossier system from the stored checkpoint: page after page while pages come back full, then a pause,
+ * forever. Each page is validated and published with the cursor after it; the cursor is committed by the writer
+ * together with the page's data, so a crash re-pulls at most what was not yet written, and replays are no-ops.
+ * Resolves when the signal aborts.
+ */
+export async function runDossierConnector(o: DossierConnectorOptions): Promise<void> {
+  const retry = (what: string) => ({
+    signal: o.signal,
+    ...o.retry,
+    onRetry: (err: unknown, attempt: number, delayMilliseconds: number) => {
+      const message = err instanceof Error ? err.message : String(err);
+      o.logger.warn({ err, attempt, delayMilliseconds, what }, 'dossier pull failed, retrying');
+      o.onError(message);
+    },
+  });
+  try {
+    let cursor = await retryWithBackoff(() => readCheckpoint(o.db, o.sourceSystem), { ...retry('checkpoint'), isRetryable: () => true });
+    o.logger.info({ cursor }, 'dossier connector started');
+    while (!o.signal.aborted) {
+      let page;
+      try {
+        page = await retryWithBackoff(
+          () =>
+            fetchDossierPage({
+              sourceUrl: o.sourceUrl,
+              apiKey: o.apiKey,
+              cursor,
+              limit: o.pageSize,
+              timeoutMilliseconds: o.requestTimeoutMilliseconds,
+              signal: o.signal,
+            }),
+          {
+            ...retry('page'),
+            isRetryable: (err) => !(err instanceof SourceRequestError) || err.retryable,
+            requestedDelay: (err) => (err instanceof SourceRequestError ? err.retryAfterMilliseconds : undefined),
+          },
+        );
+      } catch (err) {
+        if (o.signal.aborted) break;
+        // Not retryable: a person must act. Say so loudly and ask again much later, in case they did.
+        const message = err instanceof Error ? err.message : String(err);
+        o.logger.error({ err, status: err instanceof SourceRequestError ? err.status : null }, 'dossier source refused the request');
+        o.onError(message);
+        await sleep(REFUSED_PAUSE_MILLISECONDS, undefined, { signal: o.signal });
+        continue;
+      }
+      o.onPulled();
+      if (page.items.length > 0) {
+        const { records, rejected } = validateDossierItems(page.items);
+        const next: Checkpoint = page.next
+          ? { updatedSince: page.next.updated_since, afterId: page.next.after_id }
+          : (cursorOfLastItem(page.items) ?? cursor ?? BEGINNING);
+        o.logger.debug({ fetched: page.items.length, rejected: rejected.length, full: page.next !== null }, 'dossier page pulled');
+        await o.bus.publish({ source: o.sourceSystem, records, rejected, cursor: next }, o.signal);
+        cursor = next;
+      }
+      // A full page means more are waiting: go on at once. Otherwise we are caught up.
+      if (!page.next) await sleep(o.pollIntervalMilliseconds, undefined, { signal: o.signal });
+    }
+  } catch (err) {
+    if (!o.signal.aborted) throw err;
+  }
+}
+
+/**
+ * The source gives `next` only for a full page; after a shorter one the cursor is the last item's own position. A
+ * malformed last item may still carry a usable position, and must be passed over like any other, so look backwards
+ * for the last item whose (source_updated_at, source_id) can be read.
+ */
+function cursorOfLastItem(items: readonly unknown[]): Checkpoint | null {
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const item = items[i];
+    if (item === null || typeof item !== 'object') continue;
+    const { source_updated_at: at, source_id: id } = item as Record<string, unknown>;
+    if (typeof at === 'string' && typeof id === 'string' && id.length > 0 && !Number.isNaN(Date.parse(at)))
+      return { updatedSince: at, afterId: id };
+  }
+  return null;
+}

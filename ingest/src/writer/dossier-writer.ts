@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { writeDossierBatch, type Db, type DossierWriteResult } from '@ioc/core';
+import type { Bus, DossierBatch } from '../bus/bus';
+import { retryWithBackoff } from '../retry/retry-with-backoff';
+
+export interface DossierWriterOptions {
+  db: Db;
+  bus: Bus<DossierBatch>;
+  logger: Logger;
+  signal: AbortSignal;
+  retry: { baseMilliseconds: number; maxMilliseconds: number };
+  onWritten(batch: DossierBatch, result: DossierWriteResult): void;
+  /** A write failed and will be retried; `message` is the store's error. */
+  onError(message: string): void;
+}
+
+/**
+ * Writes each batch from the bus in one transaction (state, history, rollups, quarantine, checkpoint). A failed write
+ * is retried with backoff until it succeeds: a batch is never dropped, and retrying is safe because the write is
+ * idempotent. On abort the batch being retried is left unwritten, and so is its checkpoint: the next start pulls it
+ * again. Resolves when the signal aborts.
+ */
+export function runDossierWriter(o: DossierWriterOptions): Promise<void> {
+  return o.bus.consume(async (batch) => {
+    const result = await retryWithBackoff(() => writeDossierBatch(o.db, batch.source, batch.records, batch.cursor, batch.rejected), {
+      signal: o.signal,
+      ...o.retry,
+      isRetryable: () => true,
+      onRetry: (err, attempt, delayMilliseconds) => {
+        o.logger.error({ err, attempt, delayMilliseconds, records: batch.records.length }, 'batch write failed, retrying');
+        o.onError(err instanceof Error ? err.message : String(err));
+      },
+    });
+    // A routine batch every poll would drown the log; a quarantined record is something a person must look at.
+    const level = batch.rejected.length > 0 ? 'warn' : 'debug';
+    o.logger[level]({ accepted: result.accepted, unchanged: result.unchanged, quarantined: batch.rejected.length }, 'batch written');
+    o.onWritten(batch, result);
+  }, o.signal);
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { loadCatalogue, systemClock, type Catalogue, type Clock } from '@ioc/core';
+import { startDossierIngest, startDossierSimulator, type DossierSimulator } from '@ioc/ingest';
+import type { Config } from '../config/config';
+import type { Logger } from '../logging/logger';
+import { startServer, type RunningServer } from '../runtime/start-server';
+import { openStore, type OpenedStore } from './open-store';
+
+export interface EmbeddedOptions {
+  config: Config;
+  logger: Logger;
+  ephemeral?: boolean;
+  clock?: Clock;
+  webDist?: string;
+  /** false: the simulator changes only when a test calls `step()`. */
+  liveSimulator?: boolean;
+}
+
+export interface Embedded {
+  url: string;
+  catalogue: Catalogue;
+  store: OpenedStore;
+  simulator: DossierSimulator;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything in one process, the embedded default: the store, the dossier-system simulator on a local port, the
+ * connector that really pulls it over HTTP, the writer, the server and the live hub. Stops in the reverse order.
+ */
+export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
+  const { config, logger } = o;
+  const catalogue = await loadCatalogue();
+  const store = await openStore(config, logger, { ephemeral: o.ephemeral ?? false });
+  const apiKey = randomBytes(16).toString('hex');
+  const simulator = await startDossierSimulator({
+    catalogue,
+    apiKey,
+    host: '127.0.0.1',
+    port: config.IOC_SIM_PORT,
+    seed: config.IOC_SIM_SEED,
+    minChangesPerSecond: config.IOC_SIM_RATE,
+    logger: logger.child({ component: 'simulator', system: 'dvc' }),
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.liveSimulator === false ? { live: false } : {}),
+  });
+  const ingest = startDossierIngest({
+    db: store.db,
+    sourceUrl: simulator.url,
+    apiKey,
+    pollIntervalMilliseconds: config.IOC_POLL_INTERVAL_MS,
+    logger: logger.child({ component: 'ingest', connector: 'dvc' }),
+  });
+  const server = await startServer({
+    db: store.db,
+    catalogue,
+    clock: o.clock ?? systemClock,
+    logger,
+    host: config.HOST,
+    port: config.PORT,
+    patchesPerSecond: config.IOC_LIVE_PATCHES_PER_SECOND,
+    clockSeconds: config.IOC_LIVE_CLOCK_SECONDS,
+    ...(o.webDist ? { webDist: o.webDist } : {}),
+    healthDetails: () => ({ ingest: { dvc: ingest.health() } }),
+  });
+  return {
+    url: server.url,
+    catalogue,
+    store,
+    simulator,
+    server,
+    async stop() {
+      await ingest.stop();
+      await simulator.stop();
+      await server.close();
+      await store.db.close();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number 0–65535' })
+    .int('expected a whole port number 0–65535')
+    .min(0, 'expected a port number 0–65535')
+    .max(65535, 'expected a port number 0–65535')
+    .default(fallback);
+
+const positive = (fallback: number, what: string) => z.coerce.number({ error: `expected ${what}` }).positive(`expected ${what}`).default(fallback);
+
+/**
+ * Every setting, by its environment variable. Each is validated at start-up; a bad value stops the program with one
+ * line naming the variable (`PORT=abc: expected a port number 0–65535`). The README's configuration table lists them.
+ */
+export const ConfigSchema = z.object({
+  PORT: port(8080),
+  HOST: z.string().min(1, 'expected a host name or address').default('127.0.0.1'),
+  IOC_DATA_DIR: z.string().min(1, 'expected a folder path').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  IOC_SIM_RATE: positive(1, 'a number of changes per second greater than 0'),
+  IOC_SIM_SEED: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(19),
+  IOC_SIM_PORT: port(0),
+  IOC_DVC_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
+  IOC_DVC_API_KEY: z.string().min(8, 'expected an API key of at least 8 characters').optional(),
+  IOC_POLL_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int('expected whole milliseconds').min(100, 'expected at least 100 ms').default(500),
+  IOC_LIVE_PATCHES_PER_SECOND: positive(4, 'a number of patches per second greater than 0'),
+  IOC_LIVE_CLOCK_SECONDS: positive(5, 'a number of seconds greater than 0'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = Partial<Record<keyof Config, string | undefined>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+/** Validates settings from the environment (and flags merged over it); throws a `ConfigError` listing every bad value. */
+export function parseConfig(source: ConfigInput): Config {
+  const relevant = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, source[k as keyof Config]]).filter(([, v]) => v !== undefined));
+  const parsed = ConfigSchema.safeParse(relevant);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '(config)');
+    const value = source[key as keyof Config];
+    // Secrets never reach the terminal or logs.
+    const shown = key === 'DATABASE_URL' || key === 'IOC_DVC_API_KEY' ? '…' : value;
+    return `${key}=${shown ?? ''}: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}

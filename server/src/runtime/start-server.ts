@@ -1,0 +1,77 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Catalogue, Clock, Db } from '@ioc/core';
+import { createApp } from '../http/app';
+import { LiveHub } from '../live/live-hub';
+import type { Logger } from '../logging/logger';
+import { createMetrics, type Metrics } from '../metrics/metrics';
+
+export interface ServerOptions {
+  db: Db;
+  catalogue: Catalogue;
+  clock: Clock;
+  logger: Logger;
+  host: string;
+  port: number;
+  patchesPerSecond: number;
+  clockSeconds: number;
+  webDist?: string;
+  /** Extra facts for `/healthz` (e.g. the ingest pipeline's state). */
+  healthDetails?: () => Record<string, unknown>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  hub: LiveHub;
+  metrics: Metrics;
+  http: HttpServer;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP server, the API and the live hub on one port. `/healthz` answers 503 until the live hub has computed its
+ * first state (the store is migrated before this is called), then 200.
+ */
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const metrics = createMetrics();
+  let hub: LiveHub | null = null;
+  let ready = false;
+  const app = createApp({
+    logger: o.logger,
+    metrics,
+    catalogue: o.catalogue,
+    ...(o.webDist ? { webDist: o.webDist } : {}),
+    health: () => ({
+      ready,
+      details: { store: o.db.kind, live: { ready, clients: hub?.clients ?? 0 }, ...(o.healthDetails?.() ?? {}) },
+    }),
+  });
+  const http = createServer(app);
+  hub = new LiveHub(http, { db: o.db, catalogue: o.catalogue, clock: o.clock, logger: o.logger.child({ component: 'live' }), metrics, patchesPerSecond: o.patchesPerSecond, clockSeconds: o.clockSeconds });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(o.port, o.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  await hub.start();
+  ready = true;
+  const { port } = http.address() as AddressInfo;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
+  const liveHub = hub;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    hub: liveHub,
+    metrics,
+    http,
+    async close() {
+      ready = false;
+      await liveHub.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

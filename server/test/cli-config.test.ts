@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseConfig, ConfigError } from '../src/config/config';
+
+const IOC = fileURLToPath(new URL('../bin/ioc.js', import.meta.url));
+
+/** Runs the real `ioc` command and collects what a person would see. */
+function runIoc(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [IOC, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('parseConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', IOC_DATA_DIR: './data', LOG_LEVEL: 'info', IOC_SIM_RATE: 1 });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT=abc: expected a port number 0–65535'],
+    ['PORT', '70000', 'PORT=70000: expected a port number 0–65535'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL=loud: expected one of'],
+    ['IOC_SIM_RATE', '0', 'IOC_SIM_RATE=0: expected a number of changes per second greater than 0'],
+    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL=…: expected a postgres:// URL'],
+  ])('%s=%s is refused with a message naming it', (key, value, message) => {
+    let caught: unknown;
+    try {
+      parseConfig({ [key]: value });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems.join('\n')).toContain(message);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => parseConfig({ PORT: 'abc', LOG_LEVEL: 'loud' })).toThrow(/PORT=abc.*; LOG_LEVEL=loud/);
+  });
+});
+
+describe('ioc CLI', () => {
+  it('ioc start with PORT=abc exits non-zero with one line naming PORT', async () => {
+    const r = await runIoc(['start', '--ephemeral'], { PORT: 'abc' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual(['ioc: invalid configuration: PORT=abc: expected a port number 0–65535']);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a flag is validated like its variable: --port=-1', async () => {
+    const r = await runIoc(['server', '--port', '-1'], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('PORT=-1: expected a port number 0–65535');
+  });
+
+  it.each(['start', 'server', 'ingest', 'migrate', 'simulate'])('ioc %s --help describes the command', async (command) => {
+    const r = await runIoc([command, '--help'], {});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: ioc ${command}`);
+  });
+
+  it('ioc simulate with an unknown system names the ones it knows', async () => {
+    const r = await runIoc(['simulate', 'weather'], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown system "weather": expected one of dossier');
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DEFAULT_WEB_DIST } from '../src/http/app';
+import { parseConfig } from '../src/config/config';
+import { createLogger } from '../src/logging/logger';
+import { startEmbedded, type Embedded } from '../src/cli/embedded';
+import { expectedWall } from './wall-expectation';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Flags that work headless as root on these machines (recipes.md §6).
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let app: Embedded;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const consoleProblems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: `npm test` builds it first (npm run build:web)');
+  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
+  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false });
+  profile = mkdtempSync(join(tmpdir(), 'ioc-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1920, height: 1080 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') consoleProblems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
+});
+
+afterAll(async () => {
+  await context?.close();
+  await app?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** A number as the wall prints it (vi-VN: `1.234`), read back. */
+async function shownNumber(testId: string): Promise<number> {
+  const text = (await page.getByTestId(testId).innerText()).trim();
+  return Number(text.replace(/\./g, '').replace(/\s/g, ''));
+}
+
+function expectedTotals() {
+  let received = 0;
+  let overdue = 0;
+  let open = 0;
+  for (const c of expectedWall(app.simulator.records(), new Date()).values()) {
+    received += c.received;
+    overdue += c.overdue;
+    open += c.open;
+  }
+  return { received, overdue, open };
+}
+
+it('opens /wall in Vietnamese and shows the numbers the source served', async () => {
+  await page.goto(`${app.url}/wall`);
+  expect(await page.getAttribute('html', 'lang')).toBe('vi');
+  await expect.poll(() => shownNumber('tile-received'), { timeout: 30_000, interval: 250 }).toBe(expectedTotals().received);
+  expect(await shownNumber('tile-open')).toBe(expectedTotals().open);
+  expect(await page.getByText('Quá hạn').first().isVisible()).toBe(true);
+});
+
+it('changes the numbers live when the simulator produces more dossiers, without a reload', async () => {
+  const before = await shownNumber('tile-received');
+  await page.evaluate(() => ((globalThis as unknown as { __noReload: boolean }).__noReload = true));
+  // Enough changes that some are new receipts today.
+  let target = before;
+  for (let i = 0; i < 10 && target === before; i++) {
+    app.simulator.step(25);
+    target = expectedTotals().received;
+  }
+  expect(target).toBeGreaterThan(before);
+  await expect.poll(() => shownNumber('tile-received'), { timeout: 15_000, interval: 100 }).toBe(target);
+  expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+});
+
+it('logged no console error or warning', () => {
+  expect(consoleProblems).toEqual([]);
+});
