@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,12 @@ beforeAll(async () => {
     if (msg.type() === 'error' || msg.type() === 'warning') consoleProblems.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
+  // A blocked eval inside a try/catch logs nothing; the browser still reports it as a policy violation.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (globalThis as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
 });
 
 afterAll(async () => {
@@ -78,6 +85,7 @@ it('changes the numbers live when the simulator produces more dossiers, without 
   expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 });
 
-it('logged no console error or warning', () => {
+it('logged no console error or warning, and broke no rule of the Content-Security-Policy', async () => {
   expect(consoleProblems).toEqual([]);
+  expect(await page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
 });

@@ -50,16 +50,4 @@ export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
 export type SubscribeAck = { ok: true; snapshot: WallSnapshot } | { ok: false; error: { code: string; message: string } };
 
-/** Socket event names, one place for server and web. */
-export const LiveEvents = {
-  subscribe: 'dashboard:subscribe',
-  unsubscribe: 'dashboard:unsubscribe',
-  patch: 'dashboard:patch',
-} as const;
-
-/** Applies a patch to a snapshot: replace the changed rows, keep the rest. Pure; used by the web store and tests. */
-export function applyWallPatch(state: WallSnapshot, patch: WallPatch): WallSnapshot {
-  const byCode = new Map(state.rows.map((r) => [r.agencyCode, r]));
-  for (const r of patch.rows) byCode.set(r.agencyCode, r);
-  return { ...state, seq: patch.seq, asOf: patch.asOf, day: patch.day, totals: patch.totals, dataUpdatedAt: patch.dataUpdatedAt, rows: [...byCode.values()] };
-}
+export { LiveEvents, applyWallPatch } from './live-patch';

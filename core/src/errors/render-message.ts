@@ -8,5 +8,8 @@ export const MESSAGES: Record<Language, Record<string, string>> = { vi: messages
 /** The error's message in `language` (Vietnamese by default), placeholders filled from its details. */
 export function renderMessage(err: Pick<IocError, 'code' | 'details'>, language: Language = 'vi'): string {
   const template = MESSAGES[language][err.code] ?? MESSAGES.en[err.code] ?? err.code;
-  return template.replace(/\{(\w+)\}/g, (_, key: string) => String(err.details[key] ?? `{${key}}`));
+  return template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = err.details[key];
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : `{${key}}`;
+  });
 }

@@ -46,7 +46,8 @@ export class ConfigError extends Error {
 
 /** Validates settings from the environment (and flags merged over it); throws a `ConfigError` listing every bad value. */
 export function parseConfig(source: ConfigInput): Config {
-  const relevant = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, source[k as keyof Config]]).filter(([, v]) => v !== undefined));
+  const relevant: ConfigInput = {};
+  for (const key of Object.keys(ConfigSchema.shape) as (keyof Config)[]) if (source[key] !== undefined) relevant[key] = source[key];
   const parsed = ConfigSchema.safeParse(relevant);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

@@ -59,7 +59,11 @@ export function createApp(o: AppOptions): Express {
     }),
   );
   app.use((req, res, next) => {
-    res.on('finish', () => o.metrics.httpRequests.inc({ route: req.route?.path ?? (req.path.startsWith('/assets/') ? '/assets' : 'other'), status: `${Math.floor(res.statusCode / 100)}xx` }));
+    res.on('finish', () => {
+      // The matched route pattern, never the raw path: ids in paths would make one time series per id.
+      const route = (req.route as { path?: string } | undefined)?.path ?? (req.path.startsWith('/assets/') ? '/assets' : 'other');
+      o.metrics.httpRequests.inc({ route, status: `${Math.floor(res.statusCode / 100)}xx` });
+    });
     next();
   });
 

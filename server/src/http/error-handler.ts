@@ -19,7 +19,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const lang = requestLanguage(req);
     if (err instanceof IocError) {
       logger.info({ code: err.code, path: req.path }, 'request refused');
-      res.status(err.status).json({ error: { code: err.code, message: renderMessage(err, lang), details: err.details } });
+      const details = err.details as Record<string, unknown>;
+      res.status(err.status).json({ error: { code: err.code, message: renderMessage(err, lang), details } });
       return;
     }
     const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
@@ -29,7 +30,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: { code, message: renderMessage({ code, details: { issues: issue } }, lang) } });
       return;
     }
-    const reqId = String(req.id ?? '');
+    const reqId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '';
     logger.error({ err, reqId, path: req.path }, 'unexpected error');
     const internal = Internal.create({ reqId });
     res.status(500).json({ error: { code: internal.code, message: renderMessage(internal, lang) } });

@@ -1,0 +1,76 @@
+/** Vietnamese, the default language of every screen. `en.ts` must have the same keys (checked by the type below). */
+const vi = {
+  app: {
+    title: 'Trung tâm Điều hành thông minh',
+    provinceFallback: 'Tỉnh Thái Nguyên',
+    documentTitle: 'IOC Thái Nguyên',
+  },
+  lang: {
+    switchTo: 'Switch to English',
+    short: 'EN',
+  },
+  link: {
+    connecting: 'Đang kết nối…',
+    live: 'Trực tuyến',
+    reconnecting: 'Mất kết nối — đang kết nối lại…',
+    offline: 'Ngoại tuyến — đang thử kết nối lại',
+    refused: 'Máy chủ từ chối: {message}',
+    noAnswer: 'Máy chủ chưa trả lời — đang thử lại',
+    badAnswer: 'Máy chủ trả lời không đúng định dạng — đang thử lại',
+  },
+  freshness: {
+    updatedAt: 'Dữ liệu cập nhật lúc {time}',
+    updatedAtDay: 'Dữ liệu cập nhật lúc {time} ngày {date}',
+    never: 'Chưa nhận được dữ liệu từ hệ thống nguồn',
+    warning: 'Dữ liệu chậm {minutes} phút',
+    critical: 'Dữ liệu quá cũ: {minutes} phút',
+  },
+  kpi: {
+    received: 'Hồ sơ tiếp nhận hôm nay',
+    finishedOnTime: 'Giải quyết đúng hạn',
+    finishedLate: 'Giải quyết trễ hạn',
+    open: 'Đang xử lý',
+    overdue: 'Quá hạn',
+    onTimeRate: 'Tỷ lệ đúng hạn',
+    noData: 'Không có dữ liệu',
+    rateBasis: 'trên {count} hồ sơ đã giải quyết',
+    rateBasisNone: 'chưa có hồ sơ giải quyết hôm nay',
+    overdueShare: 'chiếm {rate} số hồ sơ đang xử lý',
+  },
+  columns: {
+    rank: '#',
+    agency: 'Đơn vị',
+    commune: 'Xã, phường',
+    received: 'Tiếp nhận',
+    finishedOnTime: 'Đúng hạn',
+    finishedLate: 'Trễ hạn',
+    open: 'Đang xử lý',
+    overdue: 'Quá hạn',
+    onTimeRate: 'Tỷ lệ đúng hạn',
+  },
+  wall: {
+    pageTitle: 'Màn hình điều hành',
+    sectionToday: 'Hồ sơ thủ tục hành chính hôm nay',
+    dataDay: 'Số liệu ngày {date}',
+    dataDayStale: 'Số liệu ngày {date} (chưa sang ngày mới)',
+    waiting: 'Đang chờ số liệu…',
+    departmentsTitle: 'Sở, ban, ngành',
+    departmentsTotal: 'Cộng {count} sở, ban, ngành',
+    departmentsSort: 'Sắp xếp: quá hạn, rồi đang xử lý',
+    communesTitle: 'UBND xã, phường',
+    communesTotal: 'Tổng {count} xã, phường',
+    communesRanking: '10 đơn vị có nhiều hồ sơ quá hạn nhất',
+    communesChart: 'Tiếp nhận hôm nay theo khu vực',
+    communesChartHint: 'theo địa bàn huyện, thành phố trước 01/07/2025',
+    otherArea: 'Khác',
+    panelFailed: 'Không hiển thị được khối này. Các khối khác vẫn cập nhật.',
+    catalogueMissing: 'Chưa tải được danh mục đơn vị — hiển thị mã đơn vị',
+  },
+  severity: {
+    warning: 'cảnh báo',
+    critical: 'nghiêm trọng',
+  },
+};
+
+export default vi;
+export type MessageSchema = typeof vi;
