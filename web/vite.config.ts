@@ -11,7 +11,10 @@ export default defineConfig({
     alias: [
       // `@ioc/core`'s index also exports the node-only store (pg, PGlite, file locks), which must not reach the
       // browser; the web app takes the live contract's runtime values from its type-only, zod-free half.
-      { find: '@ioc/core/contracts/live-patch', replacement: fileURLToPath(new URL('../core/src/contracts/live-patch.ts', import.meta.url)) },
+      {
+        find: '@ioc/core/contracts/live-patch',
+        replacement: fileURLToPath(new URL('../core/src/contracts/live-patch.ts', import.meta.url)),
+      },
     ],
   },
   define: {

@@ -47,7 +47,9 @@ describe.each(BACKENDS)('store on %s', (backend) => {
 
     const day = await dossierDayCounters(db, new Date('2026-03-09T17:00:00Z'), new Date('2026-03-12T17:00:00Z'));
     expect(day.find((r) => r.agencyCode === 'SYT')).toEqual({ agencyCode: 'SYT', received: 1, finished: 1, finishedOnTime: 1 });
-    const history = await db.query<{ n: number }>('select count(*)::int as n from dossier_event where source_id = $1', [received.source_id]);
+    const history = await db.query<{ n: number }>('select count(*)::int as n from dossier_event where source_id = $1', [
+      received.source_id,
+    ]);
     expect(history.rows[0]!.n).toBe(2);
     expect(await readCheckpoint(db, 'dvc')).toEqual({ updatedSince: '2026-03-10T02:00:30.000Z', afterId: received.source_id });
   });
@@ -55,11 +57,20 @@ describe.each(BACKENDS)('store on %s', (backend) => {
   it('writeDossierBatch: an out-of-order older version changes nothing', async () => {
     const v1Wire = makeDossierWire({ handling_agency_code: 'SCT' });
     const v1 = makeDossier(v1Wire);
-    const v3 = makeDossier({ ...v1Wire, version: 3, status: 'withdrawn', status_changed_at: '2026-03-10T05:00:00.000Z', finished_at: '2026-03-10T05:00:00.000Z' });
+    const v3 = makeDossier({
+      ...v1Wire,
+      version: 3,
+      status: 'withdrawn',
+      status_changed_at: '2026-03-10T05:00:00.000Z',
+      finished_at: '2026-03-10T05:00:00.000Z',
+    });
     await writeDossierBatch(db, 'dvc', [v3], null);
     const late = await writeDossierBatch(db, 'dvc', [v1], null);
     expect(late.accepted).toBe(0);
-    const row = await db.query<{ status: string; version: number }>('select status, version::int as version from dossier where source_id = $1', [v1.source_id]);
+    const row = await db.query<{ status: string; version: number }>(
+      'select status, version::int as version from dossier where source_id = $1',
+      [v1.source_id],
+    );
     expect(row.rows[0]).toEqual({ status: 'withdrawn', version: 3 });
   });
 

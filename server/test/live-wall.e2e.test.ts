@@ -39,7 +39,7 @@ beforeAll(async () => {
     patches.push(p);
     if (state && p.seq === state.seq + 1) state = applyWallPatch(state, p);
   });
-  const ack = await socket.timeout(10_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' }) as SubscribeAck;
+  const ack = (await socket.timeout(10_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
   if (!ack.ok) throw new Error(ack.error.message);
   state = ack.snapshot;
 });
@@ -66,7 +66,10 @@ it('a change at the source reaches the subscribed client as a numbered patch wit
   await until('a patch after the source changed', () => state!.seq > seqBefore);
   const latencyMilliseconds = Date.now() - sentAt;
   await until('the patched wall to match the source again', () => wallMatchesSource(state!));
-  expect(patches.every((p, i) => i === 0 || p.seq === patches[i - 1]!.seq + 1), 'patch numbers have no gaps').toBe(true);
+  expect(
+    patches.every((p, i) => i === 0 || p.seq === patches[i - 1]!.seq + 1),
+    'patch numbers have no gaps',
+  ).toBe(true);
   expect(JSON.stringify(state!.totals)).not.toBe(JSON.stringify(before.totals));
   // Poll interval 200 ms + write + at most 4 patches/s: the wall should follow within a second or so.
   expect(latencyMilliseconds).toBeLessThan(5_000);
@@ -75,7 +78,7 @@ it('a change at the source reaches the subscribed client as a numbered patch wit
 it('a second client subscribing now gets a snapshot equal to the patched state of the first', async () => {
   const other = io(app.url, { transports: ['websocket'] });
   try {
-    const ack = await other.timeout(10_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' }) as SubscribeAck;
+    const ack = (await other.timeout(10_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     await until('both clients at the same sequence', () => state!.seq >= ack.snapshot.seq);
@@ -86,7 +89,7 @@ it('a second client subscribing now gets a snapshot equal to the patched state o
 });
 
 it('a malformed subscription is answered with a clear error, not silence', async () => {
-  const ack = await socket.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'nope' }) as SubscribeAck;
+  const ack = (await socket.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'nope' })) as SubscribeAck;
   expect(ack).toMatchObject({ ok: false, error: { code: 'request.invalid' } });
   if (!ack.ok) expect(ack.error.message).toContain('dashboard');
 });

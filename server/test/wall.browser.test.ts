@@ -12,7 +12,15 @@ import { expectedWall } from './wall-expectation';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Flags that work headless as root on these machines (recipes.md §6).
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let app: Embedded;
 let context: BrowserContext;
@@ -21,11 +29,19 @@ let profile: string;
 const consoleProblems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: `npm test` builds it first (npm run build:web)');
+  if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html')))
+    throw new Error('web/dist is missing: `npm test` builds it first (npm run build:web)');
   const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
   app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false });
   profile = mkdtempSync(join(tmpdir(), 'ioc-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1920, height: 1080 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1920, height: 1080 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') consoleProblems.push(`${msg.type()}: ${msg.text()}`);

@@ -48,7 +48,8 @@ export const CatalogueSchema = z
     });
     const communeCodes = new Set<string>();
     cat.communes.forEach((c, i) => {
-      if (communeCodes.has(c.code)) ctx.addIssue({ code: 'custom', path: ['communes', i, 'code'], message: `duplicate commune code ${c.code}` });
+      if (communeCodes.has(c.code))
+        ctx.addIssue({ code: 'custom', path: ['communes', i, 'code'], message: `duplicate commune code ${c.code}` });
       communeCodes.add(c.code);
     });
   });

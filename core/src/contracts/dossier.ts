@@ -4,9 +4,20 @@ import { z } from 'zod';
  * Dossier states (domain.md §2.1). `refused_at_reception` is never counted as received;
  * `supplement_requested` pauses the clock, so such a dossier is never overdue.
  */
-export const OPEN_DOSSIER_STATUSES = ['received', 'in_progress', 'supplement_requested', 'awaiting_payment', 'awaiting_coordination'] as const;
+export const OPEN_DOSSIER_STATUSES = [
+  'received',
+  'in_progress',
+  'supplement_requested',
+  'awaiting_payment',
+  'awaiting_coordination',
+] as const;
 export const FINISHED_DOSSIER_STATUSES = ['resolved', 'returned', 'refused', 'withdrawn', 'stopped'] as const;
-export const DOSSIER_STATUSES = ['awaiting_reception', ...OPEN_DOSSIER_STATUSES, ...FINISHED_DOSSIER_STATUSES, 'refused_at_reception'] as const;
+export const DOSSIER_STATUSES = [
+  'awaiting_reception',
+  ...OPEN_DOSSIER_STATUSES,
+  ...FINISHED_DOSSIER_STATUSES,
+  'refused_at_reception',
+] as const;
 
 export const DossierStatus = z.enum(DOSSIER_STATUSES);
 export type DossierStatus = z.infer<typeof DossierStatus>;
@@ -67,7 +78,8 @@ export const DossierRecord = z
     if (received && !d.received_at) ctx.addIssue({ code: 'custom', path: ['received_at'], message: `required when status is ${d.status}` });
     const finished = (FINISHED_DOSSIER_STATUSES as readonly string[]).includes(d.status);
     if (finished && !d.finished_at) ctx.addIssue({ code: 'custom', path: ['finished_at'], message: `required when status is ${d.status}` });
-    if (!finished && d.finished_at) ctx.addIssue({ code: 'custom', path: ['finished_at'], message: `must be empty while status is ${d.status}` });
+    if (!finished && d.finished_at)
+      ctx.addIssue({ code: 'custom', path: ['finished_at'], message: `must be empty while status is ${d.status}` });
     if (d.received_at && d.finished_at && d.finished_at < d.received_at)
       ctx.addIssue({ code: 'custom', path: ['finished_at'], message: 'is before received_at' });
   });

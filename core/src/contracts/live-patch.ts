@@ -16,5 +16,13 @@ export const LiveEvents = {
 export function applyWallPatch(state: WallSnapshot, patch: WallPatch): WallSnapshot {
   const byCode = new Map(state.rows.map((r) => [r.agencyCode, r]));
   for (const r of patch.rows) byCode.set(r.agencyCode, r);
-  return { ...state, seq: patch.seq, asOf: patch.asOf, day: patch.day, totals: patch.totals, dataUpdatedAt: patch.dataUpdatedAt, rows: [...byCode.values()] };
+  return {
+    ...state,
+    seq: patch.seq,
+    asOf: patch.asOf,
+    day: patch.day,
+    totals: patch.totals,
+    dataUpdatedAt: patch.dataUpdatedAt,
+    rows: [...byCode.values()],
+  };
 }

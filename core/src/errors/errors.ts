@@ -10,4 +10,6 @@ export const ConfigInvalid = defineError('config.invalid', 400, z.object({ issue
 export const Internal = defineError('server.internal', 500, z.object({ reqId: z.string() }));
 
 /** Every code the product can answer with; the message catalogues must cover exactly these. */
-export const ERROR_CODES = [RequestInvalid, NotFound, DashboardUnknown, DataDirInUse, MigrationChanged, ConfigInvalid, Internal].map((e) => e.code);
+export const ERROR_CODES = [RequestInvalid, NotFound, DashboardUnknown, DataDirInUse, MigrationChanged, ConfigInvalid, Internal].map(
+  (e) => e.code,
+);

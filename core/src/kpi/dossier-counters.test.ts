@@ -6,7 +6,15 @@ describe('rollupDelta', () => {
   it('counts a new received dossier once at its receipt minute', () => {
     const d = makeDossier({ received_at: '2026-03-10T02:00:42.000Z', channel: 'online' });
     expect(rollupDelta(null, d)).toEqual([
-      { bucket: new Date('2026-03-10T02:00:00.000Z'), agencyCode: 'STP', unitCode: '05443', received: 1, receivedOnline: 1, finished: 0, finishedOnTime: 0 },
+      {
+        bucket: new Date('2026-03-10T02:00:00.000Z'),
+        agencyCode: 'STP',
+        unitCode: '05443',
+        received: 1,
+        receivedOnline: 1,
+        finished: 0,
+        finishedOnTime: 0,
+      },
     ]);
   });
 
@@ -17,9 +25,22 @@ describe('rollupDelta', () => {
 
   it('adds one late finish when a dossier finishes after its due time', () => {
     const before = makeDossier({ due_at: '2026-03-12T10:00:00.000Z' });
-    const after = makeDossier({ due_at: '2026-03-12T10:00:00.000Z', status: 'resolved', finished_at: '2026-03-12T10:00:01.000Z', version: 2 });
+    const after = makeDossier({
+      due_at: '2026-03-12T10:00:00.000Z',
+      status: 'resolved',
+      finished_at: '2026-03-12T10:00:01.000Z',
+      version: 2,
+    });
     expect(rollupDelta(before, after)).toEqual([
-      { bucket: new Date('2026-03-12T10:00:00.000Z'), agencyCode: 'STP', unitCode: '05443', received: 0, receivedOnline: 0, finished: 1, finishedOnTime: 0 },
+      {
+        bucket: new Date('2026-03-12T10:00:00.000Z'),
+        agencyCode: 'STP',
+        unitCode: '05443',
+        received: 0,
+        receivedOnline: 0,
+        finished: 1,
+        finishedOnTime: 0,
+      },
     ]);
   });
 

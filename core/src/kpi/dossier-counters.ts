@@ -49,10 +49,24 @@ export function dossierContributions(d: CounterSource): RollupDelta[] {
   const out: RollupDelta[] = [];
   const base = { agencyCode: d.handling_agency_code, unitCode: d.unit_code };
   if (isReceived(d) && d.received_at) {
-    out.push({ ...base, bucket: minuteBucket(d.received_at), received: 1, receivedOnline: d.channel === 'online' ? 1 : 0, finished: 0, finishedOnTime: 0 });
+    out.push({
+      ...base,
+      bucket: minuteBucket(d.received_at),
+      received: 1,
+      receivedOnline: d.channel === 'online' ? 1 : 0,
+      finished: 0,
+      finishedOnTime: 0,
+    });
   }
   if (d.finished_at && finishedStatuses.has(d.status)) {
-    out.push({ ...base, bucket: minuteBucket(d.finished_at), received: 0, receivedOnline: 0, finished: 1, finishedOnTime: isFinishedOnTime(d) ? 1 : 0 });
+    out.push({
+      ...base,
+      bucket: minuteBucket(d.finished_at),
+      received: 0,
+      receivedOnline: 0,
+      finished: 1,
+      finishedOnTime: isFinishedOnTime(d) ? 1 : 0,
+    });
   }
   return out;
 }

@@ -29,7 +29,11 @@ export interface OpenCounterRow {
  * dossiers show zeros: a count of 0 is a value). Agencies absent from the catalogue still appear, so that no
  * accepted dossier disappears from the wall.
  */
-export function buildAgencyDayKpis(agencies: readonly Pick<Agency, 'code'>[], day: readonly DayCounterRow[], open: readonly OpenCounterRow[]): AgencyDayKpis[] {
+export function buildAgencyDayKpis(
+  agencies: readonly Pick<Agency, 'code'>[],
+  day: readonly DayCounterRow[],
+  open: readonly OpenCounterRow[],
+): AgencyDayKpis[] {
   const rows = new Map<string, AgencyDayKpis>();
   const row = (agencyCode: string) => {
     let r = rows.get(agencyCode);

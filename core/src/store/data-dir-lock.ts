@@ -22,10 +22,19 @@ export async function lockDataDir(dir: string, onCompromised: (err: Error) => vo
   const pidFile = join(absolute, 'ioc.pid');
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(absolute, { lockfilePath: join(absolute, 'ioc.lock'), stale: STALE_MILLISECONDS, retries: 0, realpath: false, onCompromised });
+    release = await lockfile.lock(absolute, {
+      lockfilePath: join(absolute, 'ioc.lock'),
+      stale: STALE_MILLISECONDS,
+      retries: 0,
+      realpath: false,
+      onCompromised,
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    const pid = await readFile(pidFile, 'utf8').then((s) => s.trim(), () => 'unknown');
+    const pid = await readFile(pidFile, 'utf8').then(
+      (s) => s.trim(),
+      () => 'unknown',
+    );
     throw DataDirInUse.create({ dataDir: absolute, pid }, err);
   }
   await writeFile(pidFile, String(process.pid));

@@ -11,20 +11,51 @@ import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 
 /** Column name → SQL type of every dossier field a source sends, in table order (used by the batch upsert). */
 const DOSSIER_COLUMNS: ReadonlyArray<readonly [keyof Dossier, string]> = [
-  ['source_id', 'text'], ['version', 'bigint'], ['source_updated_at', 'timestamptz'], ['dossier_code', 'text'],
-  ['procedure_code', 'text'], ['procedure_name', 'text'], ['field_name', 'text'], ['online_level', 'text'],
-  ['receiving_unit_code', 'text'], ['handling_agency_code', 'text'], ['unit_code', 'text'], ['applicant_kind', 'text'],
-  ['channel', 'text'], ['submitted_at', 'timestamptz'], ['received_at', 'timestamptz'], ['transferred_at', 'timestamptz'],
-  ['time_limit', 'numeric'], ['time_limit_unit', 'text'], ['due_at', 'timestamptz'], ['rescheduled_due_at', 'timestamptz'],
-  ['apology_issued_at', 'timestamptz'], ['status', 'text'], ['status_changed_at', 'timestamptz'], ['supplement_periods', 'jsonb'],
-  ['finished_at', 'timestamptz'], ['returned_at', 'timestamptz'], ['fee_required', 'boolean'], ['fee_amount_vnd', 'bigint'],
-  ['payment_channel', 'text'], ['paid_at', 'timestamptz'], ['input_digitised', 'boolean'], ['result_requires_document', 'boolean'],
-  ['e_result_issued', 'boolean'], ['reused_digital_data', 'boolean'], ['from_personal_store', 'boolean'],
-  ['vneid_authenticated', 'boolean'], ['synced_to_national_portal', 'boolean'], ['rating', 'text'], ['feedback_count', 'integer'],
+  ['source_id', 'text'],
+  ['version', 'bigint'],
+  ['source_updated_at', 'timestamptz'],
+  ['dossier_code', 'text'],
+  ['procedure_code', 'text'],
+  ['procedure_name', 'text'],
+  ['field_name', 'text'],
+  ['online_level', 'text'],
+  ['receiving_unit_code', 'text'],
+  ['handling_agency_code', 'text'],
+  ['unit_code', 'text'],
+  ['applicant_kind', 'text'],
+  ['channel', 'text'],
+  ['submitted_at', 'timestamptz'],
+  ['received_at', 'timestamptz'],
+  ['transferred_at', 'timestamptz'],
+  ['time_limit', 'numeric'],
+  ['time_limit_unit', 'text'],
+  ['due_at', 'timestamptz'],
+  ['rescheduled_due_at', 'timestamptz'],
+  ['apology_issued_at', 'timestamptz'],
+  ['status', 'text'],
+  ['status_changed_at', 'timestamptz'],
+  ['supplement_periods', 'jsonb'],
+  ['finished_at', 'timestamptz'],
+  ['returned_at', 'timestamptz'],
+  ['fee_required', 'boolean'],
+  ['fee_amount_vnd', 'bigint'],
+  ['payment_channel', 'text'],
+  ['paid_at', 'timestamptz'],
+  ['input_digitised', 'boolean'],
+  ['result_requires_document', 'boolean'],
+  ['e_result_issued', 'boolean'],
+  ['reused_digital_data', 'boolean'],
+  ['from_personal_store', 'boolean'],
+  ['vneid_authenticated', 'boolean'],
+  ['synced_to_national_portal', 'boolean'],
+  ['rating', 'text'],
+  ['feedback_count', 'integer'],
 ];
 const columnNames = DOSSIER_COLUMNS.map(([c]) => c).join(', ');
 const recordsetShape = DOSSIER_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
-const updateSet = DOSSIER_COLUMNS.filter(([c]) => c !== 'source_id').map(([c]) => `${c} = excluded.${c}`).join(', ');
+const updateSet = DOSSIER_COLUMNS.filter(([c]) => c !== 'source_id')
+  .map(([c]) => `${c} = excluded.${c}`)
+  .join(', ');
 
 const UPSERT_DOSSIERS = `
   insert into dossier (source_system, ${columnNames})
@@ -55,7 +86,10 @@ const SAVE_CHECKPOINT = `
   on conflict (source) do update set cursor_updated_at = excluded.cursor_updated_at, cursor_id = excluded.cursor_id,
     last_success_at = excluded.last_success_at, records_total = ingest_checkpoint.records_total + excluded.records_total`;
 
-type StoredState = Pick<Dossier, 'source_id' | 'version' | 'status' | 'received_at' | 'finished_at' | 'due_at' | 'channel' | 'handling_agency_code' | 'unit_code'>;
+type StoredState = Pick<
+  Dossier,
+  'source_id' | 'version' | 'status' | 'received_at' | 'finished_at' | 'due_at' | 'channel' | 'handling_agency_code' | 'unit_code'
+>;
 
 export interface DossierWriteResult {
   /** Versions newer than what was stored: written, counted. */
@@ -122,7 +156,15 @@ export async function writeDossierBatch(
       await tx.query(UPSERT_DOSSIERS, [sourceSystem, JSON.stringify([...finalState.values()])]);
       await tx.query(INSERT_EVENTS, [
         sourceSystem,
-        JSON.stringify(events.map((e) => ({ source_id: e.source_id, version: e.version, source_updated_at: e.source_updated_at, status: e.status, payload: e }))),
+        JSON.stringify(
+          events.map((e) => ({
+            source_id: e.source_id,
+            version: e.version,
+            source_updated_at: e.source_updated_at,
+            status: e.status,
+            payload: e,
+          })),
+        ),
       ]);
     }
     const merged = mergeDeltas(deltas);
@@ -132,7 +174,12 @@ export async function writeDossierBatch(
     const result = { accepted: events.length, unchanged, agencyCodes: [...agencies].sort(), dataUpdatedAt };
     if (result.accepted > 0) {
       // Delivered to listeners only if and when this transaction commits: a notice never announces lost data.
-      const notice: ChangeNotice = { source: sourceSystem, agencyCodes: result.agencyCodes, dataUpdatedAt: dataUpdatedAt!.toISOString(), committedAt: new Date().toISOString() };
+      const notice: ChangeNotice = {
+        source: sourceSystem,
+        agencyCodes: result.agencyCodes,
+        dataUpdatedAt: dataUpdatedAt!.toISOString(),
+        committedAt: new Date().toISOString(),
+      };
       await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify(notice)]);
     }
     return result;
@@ -140,11 +187,30 @@ export async function writeDossierBatch(
 }
 
 function mergeDeltas(deltas: readonly RollupDelta[]) {
-  const merged = new Map<string, { bucket: string; agency_code: string; unit_code: string; received: number; received_online: number; finished: number; finished_on_time: number }>();
+  const merged = new Map<
+    string,
+    {
+      bucket: string;
+      agency_code: string;
+      unit_code: string;
+      received: number;
+      received_online: number;
+      finished: number;
+      finished_on_time: number;
+    }
+  >();
   for (const d of deltas) {
     const bucket = d.bucket.toISOString();
     const key = `${bucket}|${d.agencyCode}|${d.unitCode}`;
-    const acc = merged.get(key) ?? { bucket, agency_code: d.agencyCode, unit_code: d.unitCode, received: 0, received_online: 0, finished: 0, finished_on_time: 0 };
+    const acc = merged.get(key) ?? {
+      bucket,
+      agency_code: d.agencyCode,
+      unit_code: d.unitCode,
+      received: 0,
+      received_online: 0,
+      finished: 0,
+      finished_on_time: 0,
+    };
     acc.received += d.received;
     acc.received_online += d.receivedOnline;
     acc.finished += d.finished;
@@ -174,7 +240,12 @@ export async function dossierDayCounters(db: Queryable, from: Date, to: Date): P
      group by handling_agency_code order by handling_agency_code`,
     [from, to],
   );
-  return res.rows.map((r) => ({ agencyCode: r.agency_code, received: r.received, finished: r.finished, finishedOnTime: r.finished_on_time }));
+  return res.rows.map((r) => ({
+    agencyCode: r.agency_code,
+    received: r.received,
+    finished: r.finished,
+    finishedOnTime: r.finished_on_time,
+  }));
 }
 
 /**
@@ -195,6 +266,8 @@ export async function dossierOpenCounters(db: Queryable, now: Date): Promise<Ope
 
 /** When the newest stored dossier changed at its source, or null when none is stored. */
 export async function dossierDataUpdatedAt(db: Queryable, sourceSystem: string): Promise<Date | null> {
-  const res = await db.query<{ at: Date | null }>('select max(source_updated_at) as at from dossier where source_system = $1', [sourceSystem]);
+  const res = await db.query<{ at: Date | null }>('select max(source_updated_at) as at from dossier where source_system = $1', [
+    sourceSystem,
+  ]);
   return res.rows[0]?.at ?? null;
 }

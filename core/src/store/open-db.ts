@@ -15,5 +15,9 @@ export interface StoreConfig {
 /** Opens the store the configuration names: PostgreSQL when `databaseUrl` is set, else PGlite. */
 export function openDb(config: StoreConfig): Promise<Db> {
   if (config.databaseUrl) return openPgDb({ connectionString: config.databaseUrl });
-  return openPgliteDb(config.ephemeral ? {} : { dataDir: config.dataDir, ...(config.onLockCompromised ? { onLockCompromised: config.onLockCompromised } : {}) });
+  return openPgliteDb(
+    config.ephemeral
+      ? {}
+      : { dataDir: config.dataDir, ...(config.onLockCompromised ? { onLockCompromised: config.onLockCompromised } : {}) },
+  );
 }

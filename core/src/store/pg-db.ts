@@ -12,7 +12,13 @@ export interface PgDbOptions {
   applicationName?: string;
 }
 
-async function run<R>(pool: pg.Pool, held: pg.PoolClient | null, text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult<R>> {
+async function run<R>(
+  pool: pg.Pool,
+  held: pg.PoolClient | null,
+  text: string,
+  params: readonly unknown[] = [],
+  options: QueryOptions = {},
+): Promise<QueryResult<R>> {
   const { signal } = options;
   signal?.throwIfAborted();
   if (!signal) {
@@ -42,7 +48,11 @@ async function run<R>(pool: pg.Pool, held: pg.PoolClient | null, text: string, p
 
 /** The PostgreSQL store (TimescaleDB features when the extension is installed). */
 export async function openPgDb(options: PgDbOptions): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10, application_name: options.applicationName ?? 'ioc' });
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'ioc',
+  });
   // An idle client's network error must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   await pool.query('select 1');
@@ -71,7 +81,10 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     async listen(channel, listener) {
       if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
       // LISTEN needs a connection of its own for as long as we listen; a pooled one would be handed to others.
-      const client = new pg.Client({ connectionString: options.connectionString, application_name: `${options.applicationName ?? 'ioc'}-listen` });
+      const client = new pg.Client({
+        connectionString: options.connectionString,
+        application_name: `${options.applicationName ?? 'ioc'}-listen`,
+      });
       client.on('error', () => undefined);
       await client.connect();
       client.on('notification', (msg) => {

@@ -12,7 +12,12 @@ export interface PgliteDbOptions {
 
 const parsers = { [types.NUMERIC]: (v: string) => Number(v), [types.INT8]: (v: string) => Number(v) };
 
-async function run<R>(target: Pick<PGlite, 'query'>, text: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<QueryResult<R>> {
+async function run<R>(
+  target: Pick<PGlite, 'query'>,
+  text: string,
+  params: readonly unknown[] = [],
+  options: QueryOptions = {},
+): Promise<QueryResult<R>> {
   // PGlite runs one statement at a time in this process and cannot interrupt it: honour the signal around the call.
   options.signal?.throwIfAborted();
   const res = await target.query<R>(text, params as unknown[]);
@@ -24,7 +29,13 @@ async function run<R>(target: Pick<PGlite, 'query'>, text: string, params: reado
 export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
   let lock: DataDirLock | null = null;
   if (options.dataDir) {
-    lock = await lockDataDir(options.dataDir, options.onLockCompromised ?? ((err) => { throw err; }));
+    lock = await lockDataDir(
+      options.dataDir,
+      options.onLockCompromised ??
+        ((err) => {
+          throw err;
+        }),
+    );
   }
   let db: PGlite;
   try {

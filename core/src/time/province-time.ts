@@ -16,7 +16,11 @@ export function provinceDay(now: Date, timeZone: string = PROVINCE_TIME_ZONE): {
 export function provinceClock(now: Date, timeZone: string = PROVINCE_TIME_ZONE): { minuteOfDay: number; isoWeekday: number; day: string } {
   const local = new TZDate(now.getTime(), timeZone);
   const weekday = local.getDay();
-  return { minuteOfDay: local.getHours() * 60 + local.getMinutes(), isoWeekday: weekday === 0 ? 7 : weekday, day: format(local, 'yyyy-MM-dd') };
+  return {
+    minuteOfDay: local.getHours() * 60 + local.getMinutes(),
+    isoWeekday: weekday === 0 ? 7 : weekday,
+    day: format(local, 'yyyy-MM-dd'),
+  };
 }
 
 /** The start of the minute that contains `at`: the bucket of the per-minute rollups. */

@@ -15,7 +15,9 @@ function withStoreFlags(cmd: Command): Command {
 }
 
 function withHttpFlags(cmd: Command): Command {
-  return cmd.addOption(new Option('--port <port>', 'HTTP port (PORT, default 8080)')).addOption(new Option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)'));
+  return cmd
+    .addOption(new Option('--port <port>', 'HTTP port (PORT, default 8080)'))
+    .addOption(new Option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)'));
 }
 
 interface Flags {
@@ -30,7 +32,15 @@ interface Flags {
   apiKey?: string;
 }
 
-const toConfig = (f: Flags) => ({ IOC_DATA_DIR: f.dataDir, DATABASE_URL: f.databaseUrl, LOG_LEVEL: f.logLevel, PORT: f.port, HOST: f.host, IOC_SIM_RATE: f.rate, IOC_SIM_SEED: f.seed });
+const toConfig = (f: Flags) => ({
+  IOC_DATA_DIR: f.dataDir,
+  DATABASE_URL: f.databaseUrl,
+  LOG_LEVEL: f.logLevel,
+  PORT: f.port,
+  HOST: f.host,
+  IOC_SIM_RATE: f.rate,
+  IOC_SIM_SEED: f.seed,
+});
 
 export function buildProgram(): Command {
   const program = new Command('ioc')
@@ -38,20 +48,29 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
 
-  withHttpFlags(withStoreFlags(program.command('start').description('run everything in one process: store, simulators, ingest, server and the live wall (what `npm start` runs)')))
+  withHttpFlags(
+    withStoreFlags(
+      program
+        .command('start')
+        .description('run everything in one process: store, simulators, ingest, server and the live wall (what `npm start` runs)'),
+    ),
+  )
     .option('--ephemeral', 'keep the embedded store in memory; nothing is written to disk')
     .addOption(new Option('--rate <n>', 'simulator changes per second at the least (IOC_SIM_RATE, default 1)'))
     .addOption(new Option('--seed <n>', 'simulator seed (IOC_SIM_SEED)'))
     .action((f: Flags) => runStart({ ...toConfig(f), ephemeral: f.ephemeral ?? false }));
 
-  withHttpFlags(withStoreFlags(program.command('server').description('run the API and live hub over the configured store')))
-    .action((f: Flags) => runServe(toConfig(f)));
+  withHttpFlags(withStoreFlags(program.command('server').description('run the API and live hub over the configured store'))).action(
+    (f: Flags) => runServe(toConfig(f)),
+  );
 
-  withStoreFlags(program.command('ingest').description('pull the dossier system (IOC_DVC_URL, IOC_DVC_API_KEY) into the configured store'))
-    .action((f: Flags) => runIngest(toConfig(f)));
+  withStoreFlags(
+    program.command('ingest').description('pull the dossier system (IOC_DVC_URL, IOC_DVC_API_KEY) into the configured store'),
+  ).action((f: Flags) => runIngest(toConfig(f)));
 
-  withStoreFlags(program.command('migrate').description('apply pending database migrations and list what is applied'))
-    .action((f: Flags) => runMigrate(toConfig(f)));
+  withStoreFlags(program.command('migrate').description('apply pending database migrations and list what is applied')).action((f: Flags) =>
+    runMigrate(toConfig(f)),
+  );
 
   withHttpFlags(program.command('simulate').description(`serve a simulated source system: ${SIMULATED_SYSTEMS.join(', ')}`))
     .argument('<system>', `the system to simulate (${SIMULATED_SYSTEMS.join(', ')})`)

@@ -24,7 +24,10 @@ export async function openStore(config: Config, logger: Logger, options: { ephem
   });
   try {
     const report = await migrate(db);
-    logger.info({ applied: report.applied, alreadyApplied: report.alreadyApplied, skippedTimescale: report.skippedTimescale }, 'store migrated');
+    logger.info(
+      { applied: report.applied, alreadyApplied: report.alreadyApplied, skippedTimescale: report.skippedTimescale },
+      'store migrated',
+    );
   } catch (err) {
     await db.close();
     throw err;

@@ -8,7 +8,11 @@ const port = (fallback: number) =>
     .max(65535, 'expected a port number 0–65535')
     .default(fallback);
 
-const positive = (fallback: number, what: string) => z.coerce.number({ error: `expected ${what}` }).positive(`expected ${what}`).default(fallback);
+const positive = (fallback: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .positive(`expected ${what}`)
+    .default(fallback);
 
 /**
  * Every setting, by its environment variable. Each is validated at start-up; a bad value stops the program with one
@@ -23,13 +27,21 @@ export const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
   IOC_SIM_RATE: positive(1, 'a number of changes per second greater than 0'),
   IOC_SIM_SEED: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(19),
   IOC_SIM_PORT: port(0),
   IOC_DVC_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   IOC_DVC_API_KEY: z.string().min(8, 'expected an API key of at least 8 characters').optional(),
-  IOC_POLL_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int('expected whole milliseconds').min(100, 'expected at least 100 ms').default(500),
+  IOC_POLL_INTERVAL_MS: z.coerce
+    .number({ error: 'expected milliseconds' })
+    .int('expected whole milliseconds')
+    .min(100, 'expected at least 100 ms')
+    .default(500),
   IOC_LIVE_PATCHES_PER_SECOND: positive(4, 'a number of patches per second greater than 0'),
   IOC_LIVE_CLOCK_SECONDS: positive(5, 'a number of seconds greater than 0'),
 });

@@ -15,7 +15,13 @@ afterEach(async () => {
 });
 
 async function serve(overrides: Partial<AppOptions>): Promise<string> {
-  const app = createApp({ logger: createLogger('silent'), metrics: createMetrics(), catalogue: await loadCatalogue(), health: () => ({ ready: true, details: {} }), ...overrides });
+  const app = createApp({
+    logger: createLogger('silent'),
+    metrics: createMetrics(),
+    catalogue: await loadCatalogue(),
+    health: () => ({ ready: true, details: {} }),
+    ...overrides,
+  });
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   closers.push(() => new Promise((r) => server.close(() => r())));
@@ -52,7 +58,11 @@ it('says how to build the web app when it is missing, instead of a bare 404', as
 
 it('GET /api/catalogue lists the 92 communes and the agencies of the province', async () => {
   const url = await serve({});
-  const body = (await (await fetch(`${url}/api/catalogue`)).json()) as { province: { code: string }; communes: unknown[]; agencies: { kind: string }[] };
+  const body = (await (await fetch(`${url}/api/catalogue`)).json()) as {
+    province: { code: string };
+    communes: unknown[];
+    agencies: { kind: string }[];
+  };
   expect(body.province.code).toBe('19');
   expect(body.communes).toHaveLength(92);
   expect(body.agencies.filter((a) => a.kind === 'commune_committee')).toHaveLength(92);

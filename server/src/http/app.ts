@@ -83,10 +83,19 @@ export function createApp(o: AppOptions): Express {
 
   const webDist = o.webDist ?? DEFAULT_WEB_DIST;
   const index = `${webDist}/index.html`;
-  app.use(express.static(webDist, { index: false, maxAge: '1h', setHeaders: (res, path) => path.includes('/assets/') && res.setHeader('cache-control', 'public, max-age=31536000, immutable') }));
+  app.use(
+    express.static(webDist, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res, path) => path.includes('/assets/') && res.setHeader('cache-control', 'public, max-age=31536000, immutable'),
+    }),
+  );
   app.get(APP_ROUTES, (_req, res) => {
     if (!existsSync(index)) {
-      res.status(503).type('text/plain; charset=utf-8').send('Ứng dụng web chưa được build. Chạy: npm run build:web\nThe web app is not built. Run: npm run build:web\n');
+      res
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('Ứng dụng web chưa được build. Chạy: npm run build:web\nThe web app is not built. Run: npm run build:web\n');
       return;
     }
     res.set('cache-control', 'no-cache').sendFile(index);

@@ -151,7 +151,15 @@ export class LiveHub {
       } else if (rows.length > 0 || next.dataUpdatedAt !== this.state.dataUpdatedAt) {
         const seq = this.state.seq + 1;
         this.state = { ...next, seq };
-        const patch: WallPatch = { dashboard: 'wall', seq, asOf: next.asOf, day: next.day, rows, totals: next.totals, dataUpdatedAt: next.dataUpdatedAt };
+        const patch: WallPatch = {
+          dashboard: 'wall',
+          seq,
+          asOf: next.asOf,
+          day: next.day,
+          rows,
+          totals: next.totals,
+          dataUpdatedAt: next.dataUpdatedAt,
+        };
         this.io.to(WALL_ROOM).emit(LiveEvents.patch, patch);
         this.o.metrics.livePatches.inc({ dashboard: 'wall' });
         if (this.firstNoticeAt !== null) this.o.metrics.changeToPatchSeconds.observe((Date.now() - this.firstNoticeAt) / 1000);

@@ -26,7 +26,11 @@ export interface WallState {
  */
 export async function readWallState(db: Db, catalogue: Catalogue, now: Date): Promise<WallState> {
   const { day, start, end } = provinceDay(now, catalogue.province.timeZone);
-  const [dayRows, openRows, dataUpdatedAt] = await Promise.all([dossierDayCounters(db, start, end), dossierOpenCounters(db, now), dossierDataUpdatedAt(db, 'dvc')]);
+  const [dayRows, openRows, dataUpdatedAt] = await Promise.all([
+    dossierDayCounters(db, start, end),
+    dossierOpenCounters(db, now),
+    dossierDataUpdatedAt(db, 'dvc'),
+  ]);
   const rows = buildAgencyDayKpis(catalogue.agencies, dayRows, openRows);
   return { day, asOf: now.toISOString(), rows, totals: sumDayKpis(rows), dataUpdatedAt: dataUpdatedAt?.toISOString() ?? null };
 }
@@ -37,6 +41,13 @@ export function changedRows(previous: WallState | null, next: WallState): Agency
   const before = new Map(previous.rows.map((r) => [r.agencyCode, r]));
   return next.rows.filter((r) => {
     const b = before.get(r.agencyCode);
-    return !b || b.received !== r.received || b.finished !== r.finished || b.finishedOnTime !== r.finishedOnTime || b.open !== r.open || b.overdue !== r.overdue;
+    return (
+      !b ||
+      b.received !== r.received ||
+      b.finished !== r.finished ||
+      b.finishedOnTime !== r.finishedOnTime ||
+      b.open !== r.open ||
+      b.overdue !== r.overdue
+    );
   });
 }

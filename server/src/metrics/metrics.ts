@@ -7,8 +7,18 @@ export function createMetrics() {
   return {
     registry,
     liveClients: new Gauge({ name: 'ioc_live_clients', help: 'Connected socket.io clients', registers: [registry] }),
-    livePatches: new Counter({ name: 'ioc_live_patches_total', help: 'Patches sent to dashboard rooms', labelNames: ['dashboard'], registers: [registry] }),
-    liveSnapshots: new Counter({ name: 'ioc_live_snapshots_total', help: 'Snapshots sent on subscribe', labelNames: ['dashboard'], registers: [registry] }),
+    livePatches: new Counter({
+      name: 'ioc_live_patches_total',
+      help: 'Patches sent to dashboard rooms',
+      labelNames: ['dashboard'],
+      registers: [registry],
+    }),
+    liveSnapshots: new Counter({
+      name: 'ioc_live_snapshots_total',
+      help: 'Snapshots sent on subscribe',
+      labelNames: ['dashboard'],
+      registers: [registry],
+    }),
     liveRefreshSeconds: new Histogram({
       name: 'ioc_live_refresh_seconds',
       help: 'Time to recompute a dashboard state from the store',
@@ -22,7 +32,12 @@ export function createMetrics() {
       buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5],
       registers: [registry],
     }),
-    httpRequests: new Counter({ name: 'ioc_http_requests_total', help: 'HTTP requests by route and status class', labelNames: ['route', 'status'], registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'ioc_http_requests_total',
+      help: 'HTTP requests by route and status class',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -48,7 +48,15 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }),
   });
   const http = createServer(app);
-  hub = new LiveHub(http, { db: o.db, catalogue: o.catalogue, clock: o.clock, logger: o.logger.child({ component: 'live' }), metrics, patchesPerSecond: o.patchesPerSecond, clockSeconds: o.clockSeconds });
+  hub = new LiveHub(http, {
+    db: o.db,
+    catalogue: o.catalogue,
+    clock: o.clock,
+    logger: o.logger.child({ component: 'live' }),
+    metrics,
+    patchesPerSecond: o.patchesPerSecond,
+    clockSeconds: o.clockSeconds,
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(o.port, o.host, () => {

@@ -9,7 +9,9 @@ import { onShutdown } from '../shutdown';
 export async function runIngest(flags: ConfigInput): Promise<void> {
   const config = loadConfigOrExit(flags);
   if (!config.IOC_DVC_URL || !config.IOC_DVC_API_KEY) {
-    process.stderr.write('ioc: invalid configuration: IOC_DVC_URL and IOC_DVC_API_KEY are required for `ioc ingest` (the dossier system to pull, e.g. from `ioc simulate dossier`)\n');
+    process.stderr.write(
+      'ioc: invalid configuration: IOC_DVC_URL and IOC_DVC_API_KEY are required for `ioc ingest` (the dossier system to pull, e.g. from `ioc simulate dossier`)\n',
+    );
     process.exit(2);
   }
   const logger = createLogger(config.LOG_LEVEL);

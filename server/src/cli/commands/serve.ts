@@ -27,7 +27,12 @@ export async function runServe(flags: ConfigInput): Promise<void> {
     patchesPerSecond: config.IOC_LIVE_PATCHES_PER_SECOND,
     clockSeconds: config.IOC_LIVE_CLOCK_SECONDS,
   });
-  printBanner({ url: server.url, store: store.description, provinceName: catalogue.province.name, secondsToStart: (Date.now() - startedAt) / 1000 });
+  printBanner({
+    url: server.url,
+    store: store.description,
+    provinceName: catalogue.province.name,
+    secondsToStart: (Date.now() - startedAt) / 1000,
+  });
   onShutdown(logger, async () => {
     await server.close();
     await store.db.close();

@@ -26,6 +26,8 @@ export async function runSimulate(system: string, flags: ConfigInput & { apiKey?
     minChangesPerSecond: config.IOC_SIM_RATE,
     logger: logger.child({ component: 'simulator', system: 'dvc' }),
   });
-  process.stdout.write(`Dossier system simulator: ${simulator.url}/api/v1/dossiers\nIOC_DVC_URL=${simulator.url} IOC_DVC_API_KEY=${apiKey}\n`);
+  process.stdout.write(
+    `Dossier system simulator: ${simulator.url}/api/v1/dossiers\nIOC_DVC_URL=${simulator.url} IOC_DVC_API_KEY=${apiKey}\n`,
+  );
   onShutdown(logger, () => simulator.stop());
 }
