@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openPgliteDb } from '@ioc/core';
 import { parseConfig, ConfigError } from '../src/config/config';
 
 const IOC = fileURLToPath(new URL('../bin/ioc.js', import.meta.url));
@@ -70,5 +74,38 @@ describe('ioc CLI', () => {
     const r = await runIoc(['simulate', 'weather'], {});
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown system "weather": expected one of dossier');
+  });
+});
+
+describe('the embedded data folder', () => {
+  it('ioc migrate on a folder another process holds stops with a message naming the folder, and writes nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ioc-held-'));
+    const holder = await openPgliteDb({ dataDir: dir });
+    try {
+      const r = await runIoc(['migrate', '--data-dir', dir], { LANG: 'en_GB.UTF-8' });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toBe(
+        `ioc: The data folder ${dir} is in use by another IOC process (pid ${process.pid}). Stop that process or use another IOC_DATA_DIR.`,
+      );
+      const tables = await holder.query<{ n: number }>("select count(*)::int as n from pg_tables where tablename = 'schema_migrations'");
+      expect(tables.rows[0]!.n).toBe(0);
+    } finally {
+      await holder.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ioc migrate on a free folder applies the migrations and lists them; a second run applies nothing new', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ioc-free-'));
+    try {
+      const first = await runIoc(['migrate', '--data-dir', dir], {});
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/: (\d+) migrations applied \(\1 known\)/);
+      expect(first.stdout).toContain('0002_dossier');
+      const second = await runIoc(['migrate', '--data-dir', dir], {});
+      expect(second.stdout).toBe(first.stdout);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -106,6 +106,9 @@ describe('dossier simulator model', () => {
     const communes = new Set(catalogue.communes.map((c) => c.code));
     const agencies = new Set(catalogue.agencies.map((a) => a.code));
     expect(dossiers.every((d) => agencies.has(d.handling_agency_code) && communes.has(d.unit_code))).toBe(true);
+    // Every department on the wall has dossiers of its own: an empty row would look like a broken feed.
+    const handled = new Set(dossiers.map((d) => d.handling_agency_code));
+    expect(catalogue.agencies.filter((a) => a.kind === 'department' && !handled.has(a.code)).map((a) => a.code)).toEqual([]);
 
     const received = dossiers.filter((d) => d.received_at);
     // 2026-03-02..06 is the one whole working week inside the back-fill.
