@@ -105,4 +105,16 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       await stop();
     }
   });
+
+  it('copyFromCsv: loads quoted text, NULLs and Vietnamese text as COPY does', async () => {
+    await db.exec('create table copy_probe (id integer, name text, note text)');
+    const n = await db.copyFromCsv('copy_probe', ['id', 'name', 'note'], '1,"Sở Y tế",\n2,"Xã ""Tân Cương"", P. Gia Sàng",""\n');
+    expect(n).toBe(2);
+    const rows = await db.query<{ id: number; name: string; note: string | null }>('select id, name, note from copy_probe order by id');
+    expect(rows.rows).toEqual([
+      { id: 1, name: 'Sở Y tế', note: null },
+      { id: 2, name: 'Xã "Tân Cương", P. Gia Sàng', note: '' },
+    ]);
+    await expect(db.copyFromCsv('copy_probe; drop table dossier', ['id'], '1\n')).rejects.toThrow('not a plain SQL identifier');
+  });
 });

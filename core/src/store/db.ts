@@ -34,6 +34,11 @@ export interface Db extends Queryable {
    * process on PostgreSQL; this process on PGlite). Resolves once listening; the returned function stops it.
    */
   listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Bulk-loads CSV rows (RFC 4180, no header; an unquoted empty field is NULL) into `table (columns)` with COPY:
+   * the fastest way rows get into PostgreSQL, used for imports and as the benchmarks' reference.
+   */
+  copyFromCsv(table: string, columns: readonly string[], csv: string): Promise<number>;
   /** Whether the TimescaleDB extension can be used (never on PGlite). */
   timescaleAvailable(): Promise<boolean>;
   close(): Promise<void>;

@@ -52,6 +52,8 @@ const DOSSIER_COLUMNS: ReadonlyArray<readonly [keyof Dossier, string]> = [
   ['feedback_count', 'integer'],
 ];
 const columnNames = DOSSIER_COLUMNS.map(([c]) => c).join(', ');
+/** The dossier fields a source sends, in table order (what a bulk load of `dossier` takes besides `source_system`). */
+export const DOSSIER_FIELD_NAMES: readonly string[] = DOSSIER_COLUMNS.map(([c]) => c);
 const recordsetShape = DOSSIER_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
 const updateSet = DOSSIER_COLUMNS.filter(([c]) => c !== 'source_id')
   .map(([c]) => `${c} = excluded.${c}`)

@@ -1,4 +1,8 @@
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { copyStatement } from './copy-statement';
 import type { Db, QueryOptions, QueryResult, Queryable } from './db';
 
 // int8 (count(*), sum()) and numeric come back as strings by default; our counters fit in a double.
@@ -94,6 +98,16 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
       return async () => {
         await client.end().catch(() => undefined);
       };
+    },
+    async copyFromCsv(table, columns, csv) {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
+        await pipeline(Readable.from([csv]), stream);
+        return stream.rowCount ?? 0;
+      } finally {
+        client.release();
+      }
     },
     async timescaleAvailable() {
       const res = await pool.query<{ n: number }>("select count(*)::int as n from pg_available_extensions where name = 'timescaledb'");

@@ -2,6 +2,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { join } from 'node:path';
 import type { Db, QueryOptions, QueryResult, Queryable } from './db';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { copyStatement } from './copy-statement';
 
 export interface PgliteDbOptions {
   /** The data folder; the database lives in `<dataDir>/pglite`. Absent: in memory (`--ephemeral`). */
@@ -61,6 +62,11 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
     async listen(channel, listener) {
       const unlisten = await db.listen(channel, listener);
       return () => unlisten();
+    },
+    async copyFromCsv(table, columns, csv) {
+      // PGlite reads COPY input from a virtual file it is handed as a blob.
+      const res = await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+      return res.affectedRows ?? 0;
     },
     timescaleAvailable: () => Promise.resolve(false),
     async close() {

@@ -1,0 +1,146 @@
+/**
+ * `npm run bench:ingest`: how fast dossiers go through validation and the writer (upsert + history + per-minute
+ * rollup + checkpoint, one transaction per batch) into PostgreSQL and PGlite, against COPY of the same rows into
+ * the same database in the same run. Batch sizes 1, 100 and 1,000; each figure is the median of RUNS runs. The
+ * last line is JSON.
+ */
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import {
+  DOSSIER_FIELD_NAMES,
+  DossierRecord,
+  loadCatalogue,
+  migrate,
+  openPgDb,
+  openPgliteDb,
+  writeDossierBatch,
+  type Db,
+  type Dossier,
+  type DossierWire,
+} from '@ioc/core';
+import { createTestDatabase } from '@ioc/core/testing';
+import { startDossierSimulator } from '../src/index';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Rows per batch size: enough for a stable rate, few enough that batch size 1 ends in seconds. */
+const PLAN = [
+  { batchSize: 1, rows: 1_000 },
+  { batchSize: 100, rows: 10_000 },
+  { batchSize: 1_000, rows: 20_000 },
+] as const;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const log = (...parts: unknown[]) => process.stderr.write(`${parts.join(' ')}\n`);
+
+async function reset(db: Db): Promise<void> {
+  await db.exec('truncate dossier, dossier_event, dossier_rollup_minute, ingest_checkpoint, quarantine');
+}
+
+/** Validation + writer, as the connector and writer do it, in batches. Returns rows per second. */
+async function throughWriter(db: Db, wire: readonly DossierWire[], batchSize: number): Promise<number> {
+  await reset(db);
+  const started = performance.now();
+  for (let i = 0; i < wire.length; i += batchSize) {
+    const page = wire.slice(i, i + batchSize);
+    const records: Dossier[] = [];
+    for (const item of page) {
+      const parsed = DossierRecord.safeParse(item);
+      if (parsed.success) records.push(parsed.data);
+    }
+    const last = page[page.length - 1]!;
+    await writeDossierBatch(db, 'bench', records, { updatedSince: last.source_updated_at, afterId: last.source_id });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stored = await db.query<{ n: number }>("select count(*)::int as n from dossier where source_system = 'bench'");
+  if (stored.rows[0]!.n !== new Set(wire.map((w) => w.source_id)).size) throw new Error('the writer lost rows: the benchmark is void');
+  return wire.length / seconds;
+}
+
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+  return `"${s.replaceAll('"', '""')}"`;
+}
+
+/** COPY of the same rows (already valid: COPY validates nothing) into the same `dossier` table. Rows per second. */
+async function throughCopy(db: Db, rows: readonly Dossier[]): Promise<number> {
+  await reset(db);
+  const columns = ['source_system', ...DOSSIER_FIELD_NAMES];
+  const started = performance.now();
+  const csv = rows
+    .map((r) =>
+      ['bench', ...DOSSIER_FIELD_NAMES.map((c) => (r as Record<string, unknown>)[c])]
+        .map((v) => csvField(v instanceof Date ? v.toISOString() : v))
+        .join(','),
+    )
+    .join('\n');
+  await db.copyFromCsv('dossier', columns, `${csv}\n`);
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+async function benchBackend(name: string, db: Db, wire: readonly DossierWire[]) {
+  const latest = new Map<string, DossierWire>();
+  for (const w of wire) latest.set(w.source_id, w);
+  const result: Record<string, number> = {};
+  for (const { batchSize, rows } of PLAN) {
+    const slice = [...latest.values()].slice(0, rows);
+    const parsed = slice.map((w) => DossierRecord.parse(w));
+    const ours: number[] = [];
+    const copy: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      ours.push(await throughWriter(db, slice, batchSize));
+      copy.push(await throughCopy(db, parsed));
+    }
+    result[`${name}_batch${batchSize}_rows_per_s`] = Math.round(median(ours));
+    result[`${name}_batch${batchSize}_copy_rows_per_s`] = Math.round(median(copy));
+    result[`${name}_batch${batchSize}_ratio`] = Number((median(ours) / median(copy)).toFixed(3));
+    log(
+      name,
+      `batch ${batchSize}:`,
+      Math.round(median(ours)),
+      'rows/s vs COPY',
+      Math.round(median(copy)),
+      `(runs: ${ours.map(Math.round).join(', ')})`,
+    );
+  }
+  return result;
+}
+
+const simulator = await startDossierSimulator({
+  catalogue: await loadCatalogue(),
+  apiKey: 'bench-key-123',
+  live: false,
+  port: 0,
+  logger: pino({ level: 'silent' }),
+});
+const wire = simulator.records();
+await simulator.stop();
+log(`${wire.length} simulated dossiers; ${RUNS} runs per figure`);
+
+const database = await createTestDatabase('ioc_bench');
+const pg = await openPgDb({ connectionString: database.url, max: 2 });
+await migrate(pg);
+const lite = await openPgliteDb();
+await migrate(lite);
+try {
+  const pgResult = await benchBackend('pg', pg, wire);
+  const liteResult = await benchBackend('pglite', lite, wire);
+  const top = PLAN[PLAN.length - 1]!.batchSize;
+  process.stdout.write(
+    `${JSON.stringify({
+      pg_rows_per_s: pgResult[`pg_batch${top}_rows_per_s`],
+      pg_copy_rows_per_s: pgResult[`pg_batch${top}_copy_rows_per_s`],
+      pg_ratio: pgResult[`pg_batch${top}_ratio`],
+      pglite_rows_per_s: liteResult[`pglite_batch${top}_rows_per_s`],
+      pglite_copy_rows_per_s: liteResult[`pglite_batch${top}_copy_rows_per_s`],
+      pglite_ratio: liteResult[`pglite_batch${top}_ratio`],
+      runs: RUNS,
+      ...pgResult,
+      ...liteResult,
+    })}\n`,
+  );
+} finally {
+  await pg.close();
+  await lite.close();
+  await database.drop();
+}
