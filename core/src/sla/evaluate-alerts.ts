@@ -1,0 +1,62 @@
+import type { WorkingCalendar } from '../calendar/working-calendar';
+import { isActiveState, nextAlertState, type AlertState, type AlertStep } from './alert-state';
+import { evaluateRules, type AlertInstance, type SlaSnapshot } from './evaluate-rules';
+import type { AlertRule } from './rule.schema';
+import { matchingSilences, type Silence } from './silences';
+
+export interface AlertTickInput {
+  rules: readonly AlertRule[];
+  /** The active alerts as stored (pending, firing, resolving); ended ones are ignored. */
+  previous: readonly AlertState[];
+  snapshot: SlaSnapshot;
+  silences: readonly Silence[];
+  now: Date;
+  calendar: WorkingCalendar;
+}
+
+/** One alert's step, with the state it came from. */
+export interface AlertTickStep extends AlertStep {
+  state: AlertState;
+  previous: AlertState | null;
+}
+
+export interface AlertTick {
+  instances: AlertInstance[];
+  /** Every alert to store after this evaluation (each active or just ended one), by dedup key. */
+  steps: AlertTickStep[];
+}
+
+/**
+ * One evaluation of every rule at `now`: the rules' instances, then each alert's step through the state machine
+ * (every stored active alert and every new breach), silences applied. Pure: the engine stores the steps and sends the
+ * changes afterwards, as Grafana's `manager.go` does with `state.go`'s results.
+ */
+export function evaluateAlerts(input: AlertTickInput): AlertTick {
+  const { rules, now } = input;
+  const instances = evaluateRules(rules, input.snapshot, now, input.calendar);
+  const byRule = new Map(rules.map((r) => [r.id, r]));
+  const previous = new Map(input.previous.filter((p) => isActiveState(p.state)).map((p) => [p.dedupKey, p]));
+  const breaches = new Map(instances.map((i) => [i.dedupKey, i]));
+  const keys = [...new Set([...previous.keys(), ...breaches.keys()])].sort();
+  const steps: AlertTickStep[] = [];
+  for (const key of keys) {
+    const prev = previous.get(key) ?? null;
+    const instance = breaches.get(key) ?? null;
+    const target = instance ?? prev!;
+    const rule = byRule.get(target.ruleId);
+    const step = nextAlertState(
+      prev,
+      {
+        instance,
+        forMilliseconds: rule?.for ?? 0,
+        keepFiringForMilliseconds: rule?.keepFiringFor ?? 0,
+        notify: rule?.notify ?? true,
+        silenceIds: matchingSilences(input.silences, target, now),
+        ruleRemoved: rule === undefined,
+      },
+      now,
+    );
+    if (step.state) steps.push({ ...step, state: step.state, previous: prev });
+  }
+  return { instances, steps };
+}

@@ -1,0 +1,302 @@
+import { OPEN_DOSSIER_STATUSES } from '../contracts/dossier';
+import type { WorkingCalendar } from '../calendar/working-calendar';
+import { workingTimeBetween } from '../calendar/working-time';
+import { compareRational, decimalToRational, rational } from '../kpi/rational';
+import { sourceFreshness } from '../kpi/source-freshness';
+import { WorkingClock, dueSoonHorizon, isDueSoon, overdueWorkingMinutes, type SlaDossier } from './dossier-sla';
+import type { MetricSample } from './rollup-metrics';
+import { severityRank, type AlertRule, type DossierRule, type Severity } from './rule.schema';
+
+/** A watched source as the store knows it (domain.md §3.5). */
+export interface SourceStatus {
+  source: string;
+  /** The last successful pull (`ingest_checkpoint.last_success_at`); null when never pulled. */
+  lastSuccessfulPullAt: Date | null;
+  /** The newest `source_updated_at` stored; null when nothing was ever received. */
+  maxSourceUpdatedAt: Date | null;
+}
+
+/** Everything the rules read at one instant; the engine fills only what its rules need (`dossierReadPlan`, `metricRequests`). */
+export interface SlaSnapshot {
+  /** Open dossiers; others are ignored. */
+  dossiers: readonly SlaDossier[];
+  metrics: readonly MetricSample[];
+  sources: readonly SourceStatus[];
+  /** Agency → its administrative unit (catalogue), for the alert's `unitCode`. */
+  agencyUnitCodes: ReadonlyMap<string, string>;
+}
+
+/** Rule-specific facts of an instance, JSON-safe: the worst overdue, the metric's counters, the source's age. */
+export type AlertDetails = Readonly<Record<string, number | string | null>>;
+
+/**
+ * One alert as the rules see it at one instant: a rule breached for one group. Twenty overdue dossiers of one agency
+ * are one instance with `count: 20` and their twenty ids, not twenty instances.
+ */
+export interface AlertInstance {
+  ruleId: string;
+  /** `DOS-01|agency=STP`: the rule and its group. One alert per key is active at a time. */
+  dedupKey: string;
+  severity: Severity;
+  /** The responsible agency (the group's, from the entity); null for a province-wide or source alert. */
+  agencyCode: string | null;
+  unitCode: string | null;
+  /** The rule's labels and the group's (`agency`, `unit` or `source`). */
+  labels: Readonly<Record<string, string>>;
+  /** Records in breach: dossiers for an entity rule, 1 for a metric or a source. */
+  count: number;
+  /** The records in breach, `source_system/source_id`, sorted. */
+  linkedIds: readonly string[];
+  details: AlertDetails;
+}
+
+/** `DOS-01|agency=STP`; a rule without a group is its id alone. */
+export function dedupKeyOf(ruleId: string, group: Readonly<Record<string, string>>): string {
+  const parts = Object.keys(group)
+    .sort()
+    .map((k) => `${k}=${group[k]}`);
+  return parts.length ? `${ruleId}|${parts.join(',')}` : ruleId;
+}
+
+/** The highest severity whose escalation condition holds, else the rule's own. */
+function severityOf<R extends AlertRule>(rule: R, holds: (when: R['escalate'][number]['when']) => boolean): Severity {
+  let severity = rule.severity;
+  for (const e of rule.escalate) if (severityRank(e.severity) > severityRank(severity) && holds(e.when)) severity = e.severity;
+  return severity;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const openStatuses: ReadonlySet<string> = new Set(OPEN_DOSSIER_STATUSES);
+
+interface DossierGroup {
+  agencyCode: string | null;
+  unitCode: string | null;
+  group: Record<string, string>;
+  ids: string[];
+  units: Set<string>;
+  maxOverdueMinutes: number | null;
+}
+
+/**
+ * An entity rule over open dossiers: which dossiers breach it, grouped per agency (or commune, or province) into one
+ * instance each, with the escalations of domain.md §4 (DOS-01: critical at ≥5 working days over, or ≥10 per agency).
+ */
+function evaluateDossierRule(
+  rule: DossierRule,
+  dossiers: readonly SlaDossier[],
+  clock: WorkingClock,
+  snapshot: SlaSnapshot,
+): AlertInstance[] {
+  const groups = new Map<string, DossierGroup>();
+  const perDay = clock.minutesPerWorkingDay;
+  for (const d of dossiers) {
+    let overdue: number | null = null;
+    switch (rule.kind) {
+      case 'dossier_overdue': // DOS-01 [001 Art 7.2.c, 19.3, 23.4]
+        overdue = overdueWorkingMinutes(d, clock);
+        if (overdue === null) continue;
+        break;
+      case 'dossier_overdue_no_apology': // DOS-03 [ND 61 Art 19 / ND 118]: overdue a working day, no apology slip
+        overdue = overdueWorkingMinutes(d, clock);
+        if (overdue === null || overdue < rule.afterWorkingDays * perDay || d.apology_issued_at !== null) continue;
+        break;
+      case 'dossier_due_soon': // DOS-02 [001 Art 23.4]
+        if (!isDueSoon(d, clock, rule.withinWorkingHours)) continue;
+        break;
+      case 'dossier_supplement_requests': // DOS-05 [001 Art 7.2.c]
+        if (d.supplement_periods.length < rule.atLeast) continue;
+        break;
+    }
+    const key = rule.groupBy === 'agency' ? d.handling_agency_code : rule.groupBy === 'unit' ? d.unit_code : '';
+    let g = groups.get(key);
+    if (!g) {
+      const group: Record<string, string> = rule.groupBy === 'agency' ? { agency: key } : rule.groupBy === 'unit' ? { unit: key } : {};
+      g = {
+        agencyCode: rule.groupBy === 'agency' ? key : null,
+        unitCode: rule.groupBy === 'unit' ? key : (snapshot.agencyUnitCodes.get(key) ?? null),
+        group,
+        ids: [],
+        units: new Set(),
+        maxOverdueMinutes: null,
+      };
+      groups.set(key, g);
+    }
+    g.ids.push(`${d.source_system}/${d.source_id}`);
+    g.units.add(d.unit_code);
+    if (overdue !== null) g.maxOverdueMinutes = Math.max(g.maxOverdueMinutes ?? 0, overdue);
+  }
+  return [...groups.values()].map((g) => {
+    const count = g.ids.length;
+    const severity = severityOf<DossierRule>(rule, (when) => {
+      if (when.countAtLeast !== undefined) return count >= when.countAtLeast;
+      const days = 'overdueWorkingDaysAtLeast' in when ? when.overdueWorkingDaysAtLeast : undefined;
+      return days !== undefined && (g.maxOverdueMinutes ?? 0) >= days * perDay;
+    });
+    // An agency missing from the catalogue still gets a unit when all its dossiers agree on one.
+    const unitCode = g.unitCode ?? (rule.groupBy === 'agency' && g.units.size === 1 ? [...g.units][0]! : null);
+    const details: AlertDetails = g.maxOverdueMinutes === null ? {} : { maxOverdueWorkingDays: round2(g.maxOverdueMinutes / perDay) };
+    return {
+      ruleId: rule.id,
+      dedupKey: dedupKeyOf(rule.id, g.group),
+      severity,
+      agencyCode: g.agencyCode,
+      unitCode,
+      labels: { ...rule.labels, ...g.group },
+      count,
+      linkedIds: g.ids.sort(),
+      details,
+    };
+  });
+}
+
+/** Whether a value is strictly beyond a threshold, compared exactly (19/20 is not below 0.95). */
+const beyond = (value: { numerator: number; denominator: number }, t: { below?: number; above?: number }): boolean => {
+  const threshold = t.below ?? t.above;
+  if (threshold === undefined) return false;
+  const c = compareRational(rational(value.numerator, value.denominator), decimalToRational(threshold));
+  return t.below !== undefined ? c < 0 : c > 0;
+};
+
+/** An instance of one record's worth: a metric value or a source. */
+function singleInstance(
+  rule: AlertRule,
+  group: Record<string, string>,
+  severity: Severity,
+  details: AlertDetails,
+  agencyCode: string | null = null,
+  unitCode: string | null = null,
+): AlertInstance {
+  return {
+    ruleId: rule.id,
+    dedupKey: dedupKeyOf(rule.id, group),
+    severity,
+    agencyCode,
+    unitCode,
+    labels: { ...rule.labels, ...group },
+    count: 1,
+    linkedIds: [],
+    details,
+  };
+}
+
+function evaluateMetricRule(rule: Extract<AlertRule, { kind: 'metric_threshold' }>, snapshot: SlaSnapshot): AlertInstance[] {
+  const out: AlertInstance[] = [];
+  for (const s of snapshot.metrics) {
+    if (s.metricId !== rule.metric || s.windowMilliseconds !== rule.window) continue;
+    if ((rule.groupBy === 'agency') !== (s.agencyCode !== null)) continue;
+    // A denominator of 0 is no data, never a breach (domain.md §0); too few records are not judged either.
+    if (s.value.denominator === 0 || s.value.denominator < rule.minDenominator || !beyond(s.value, rule.condition)) continue;
+    const severity = severityOf(rule, (when) => beyond(s.value, { below: when.valueBelow, above: when.valueAbove }));
+    const details = { numerator: s.value.numerator, denominator: s.value.denominator };
+    const unitCode = s.agencyCode === null ? null : (snapshot.agencyUnitCodes.get(s.agencyCode) ?? null);
+    out.push(singleInstance(rule, s.agencyCode === null ? {} : { agency: s.agencyCode }, severity, details, s.agencyCode, unitCode));
+  }
+  return out;
+}
+
+const MS_PER_MINUTE = 60_000;
+
+function evaluateRule(rule: AlertRule, snapshot: SlaSnapshot, openDossiers: readonly SlaDossier[], clock: WorkingClock): AlertInstance[] {
+  const now = clock.now;
+  switch (rule.kind) {
+    case 'dossier_overdue':
+    case 'dossier_overdue_no_apology':
+    case 'dossier_due_soon':
+    case 'dossier_supplement_requests':
+      return evaluateDossierRule(rule, openDossiers, clock, snapshot);
+    case 'metric_threshold':
+      return evaluateMetricRule(rule, snapshot);
+    case 'metric_no_data': {
+      const s = snapshot.metrics.find((m) => m.metricId === rule.metric && m.windowMilliseconds === rule.window && m.agencyCode === null);
+      if (s && s.value.denominator > 0) return [];
+      return [singleInstance(rule, {}, rule.severity, {})];
+    }
+    case 'source_no_data': {
+      // SRC-02 [002 Art 12.4, 13]: nothing changed at the source for longer than `after`.
+      const last = snapshot.sources.find((s) => s.source === rule.source)?.maxSourceUpdatedAt ?? null;
+      const ageMinutes =
+        last === null
+          ? null
+          : rule.workingTimeOnly
+            ? workingTimeBetween(clock.calendar, last, now)
+            : (now.getTime() - last.getTime()) / MS_PER_MINUTE;
+      if (ageMinutes !== null && ageMinutes * MS_PER_MINUTE <= rule.after) return [];
+      return [
+        singleInstance(rule, { source: rule.source }, rule.severity, { dataAgeMinutes: ageMinutes === null ? null : round2(ageMinutes) }),
+      ];
+    }
+    case 'source_freshness':
+      // SRC-01 [001 Art 12.1; 003 Art 10.3; 004 Art 10]: the pipeline's age against §3.5's thresholds.
+      return rule.sources.flatMap((watched) => {
+        const t = watched.thresholdsMinutes;
+        if (!t) throw new RangeError(`${rule.id}: source ${watched.source} has no thresholds; load rules with loadRules`);
+        const status = snapshot.sources.find((s) => s.source === watched.source);
+        const f = sourceFreshness(
+          { lastSuccessfulPullAt: status?.lastSuccessfulPullAt ?? null, maxSourceUpdatedAt: status?.maxSourceUpdatedAt ?? null },
+          now,
+          { warnMinutes: t.warn, criticalMinutes: t.critical },
+        );
+        // Never pulled is no data, not stale: the no-data rule speaks for it.
+        if (f.level !== 'warning' && f.level !== 'critical') return [];
+        const severity = severityOf(rule, (when) => when.freshnessLevel === f.level);
+        return [
+          singleInstance(rule, { source: watched.source }, severity, {
+            pipelineAgeMinutes: round2((f.pipelineAgeMilliseconds ?? 0) / MS_PER_MINUTE),
+            level: f.level,
+          }),
+        ];
+      });
+  }
+}
+
+/**
+ * Every rule over one snapshot at `now`: the instances in breach, keyed by dedup key, sorted by it. Pure: time comes
+ * from `now` only, so a dossier due at 17:00 is in breach at 17:00:01 with no new event, and working time comes
+ * from `calendar` (a deadline crossing Tết or a weekend counts working days only).
+ */
+export function evaluateRules(rules: readonly AlertRule[], snapshot: SlaSnapshot, now: Date, calendar: WorkingCalendar): AlertInstance[] {
+  const clock = new WorkingClock(calendar, now);
+  const open = snapshot.dossiers.filter((d) => d.received_at !== null && openStatuses.has(d.status));
+  const out = rules.flatMap((rule) => evaluateRule(rule, snapshot, open, clock));
+  return out.sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0));
+}
+
+/**
+ * Which open dossiers the rules can need at `now`, so the store reads those only: due by `dueBefore` (overdue, or
+ * due within the widest "due soon" horizon), or asked for supplementation at least `minSupplementRequests` times.
+ * Both null: no entity rule, read none.
+ */
+export function dossierReadPlan(
+  rules: readonly AlertRule[],
+  now: Date,
+  calendar: WorkingCalendar,
+): { dueBefore: Date | null; minSupplementRequests: number | null } {
+  let dueBefore: Date | null = null;
+  let minSupplementRequests: number | null = null;
+  const later = (d: Date) => (dueBefore === null || d > dueBefore ? d : dueBefore);
+  for (const rule of rules) {
+    if (rule.kind === 'dossier_overdue' || rule.kind === 'dossier_overdue_no_apology') dueBefore = later(now);
+    if (rule.kind === 'dossier_due_soon') dueBefore = later(dueSoonHorizon(calendar, now, rule.withinWorkingHours));
+    if (rule.kind === 'dossier_supplement_requests') minSupplementRequests = Math.min(minSupplementRequests ?? rule.atLeast, rule.atLeast);
+  }
+  return { dueBefore, minSupplementRequests };
+}
+
+/** The (metric, window) pairs the rules read, each once. */
+export function metricRequests(rules: readonly AlertRule[]): { metricId: string; windowMilliseconds: number }[] {
+  const seen = new Map<string, { metricId: string; windowMilliseconds: number }>();
+  for (const r of rules)
+    if (r.kind === 'metric_threshold' || r.kind === 'metric_no_data')
+      seen.set(`${r.metric}|${r.window}`, { metricId: r.metric, windowMilliseconds: r.window });
+  return [...seen.values()];
+}
+
+/** The sources the rules watch, each once, sorted. */
+export function sourceRequests(rules: readonly AlertRule[]): string[] {
+  const sources = new Set<string>();
+  for (const r of rules) {
+    if (r.kind === 'source_no_data') sources.add(r.source);
+    if (r.kind === 'source_freshness') for (const s of r.sources) sources.add(s.source);
+  }
+  return [...sources].sort();
+}

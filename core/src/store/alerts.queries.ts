@@ -1,0 +1,398 @@
+import type { Queryable } from './db';
+import { OPEN_DOSSIER_STATUSES, type DossierStatus } from '../contracts/dossier';
+import type { SlaDossier } from '../sla/dossier-sla';
+import type { SourceStatus } from '../sla/evaluate-rules';
+import type { AgencyRollupCounters } from '../sla/rollup-metrics';
+import type { AlertStateName, AlertState, AlertTransition, NotificationKind } from '../sla/alert-state';
+import type { Severity } from '../sla/rule.schema';
+import type { Silence } from '../sla/silences';
+
+/** A stored alert: its state and the revision the next write must name. */
+export interface StoredAlert extends AlertState {
+  alertId: string;
+  revision: number;
+}
+
+/** Another evaluator wrote an alert after this one read it: the evaluation is rolled back and retried. */
+export class AlertWriteConflict extends Error {
+  override readonly name = 'AlertWriteConflict';
+}
+
+const ACTIVE = `state in ('pending', 'firing', 'resolving')`;
+
+interface SlaDossierRow {
+  source_system: string;
+  source_id: string;
+  status: DossierStatus;
+  received_at: Date | null;
+  due_at: Date | null;
+  apology_issued_at: Date | null;
+  supplement_periods: { requested_at: string; completed_at: string | null }[];
+  handling_agency_code: string;
+  receiving_unit_code: string;
+  unit_code: string;
+}
+
+/**
+ * The open dossiers the SLA rules can need (`dossierReadPlan`): due by `dueBefore`, or asked for supplementation at
+ * least `minSupplementRequests` times. Only open dossiers are read, through the partial index `dossier_open_by_agency`
+ * (`finished_at is null and received_at is not null`), so the read follows the open backlog, not all history.
+ */
+export async function readSlaDossiers(
+  db: Queryable,
+  plan: { dueBefore: Date | null; minSupplementRequests: number | null },
+  signal?: AbortSignal,
+): Promise<SlaDossier[]> {
+  if (plan.dueBefore === null && plan.minSupplementRequests === null) return [];
+  const res = await db.query<SlaDossierRow>(
+    `select source_system, source_id, status, received_at, due_at, apology_issued_at, supplement_periods,
+            handling_agency_code, receiving_unit_code, unit_code
+     from dossier
+     where finished_at is null and received_at is not null and status = any($1::text[])
+       and (due_at <= $2::timestamptz or jsonb_array_length(supplement_periods) >= $3::int)`,
+    [OPEN_DOSSIER_STATUSES, plan.dueBefore, plan.minSupplementRequests],
+    { signal },
+  );
+  return res.rows.map((r) => ({
+    ...r,
+    supplement_periods: r.supplement_periods.map((p) => ({
+      requested_at: new Date(p.requested_at),
+      completed_at: p.completed_at === null ? null : new Date(p.completed_at),
+    })),
+  }));
+}
+
+/** Each named source's last successful pull and newest stored change (domain.md §3.5); nulls when unknown. */
+export async function readSourceStatuses(db: Queryable, sources: readonly string[]): Promise<SourceStatus[]> {
+  if (sources.length === 0) return [];
+  const res = await db.query<{ source: string; last_success_at: Date | null; max_updated_at: Date | null }>(
+    `select s.source, c.last_success_at,
+            (select max(d.source_updated_at) from dossier d where d.source_system = s.source) as max_updated_at
+     from unnest($1::text[]) as s(source) left join ingest_checkpoint c on c.source = s.source
+     order by s.source`,
+    [sources],
+  );
+  return res.rows.map((r) => ({ source: r.source, lastSuccessfulPullAt: r.last_success_at, maxSourceUpdatedAt: r.max_updated_at }));
+}
+
+/** The rollup's counters per agency over `[from, to)`. */
+export async function readRollupCountersByAgency(db: Queryable, from: Date, to: Date): Promise<AgencyRollupCounters[]> {
+  const res = await db.query<{
+    agency_code: string;
+    received: number;
+    received_online: number;
+    finished: number;
+    finished_on_time: number;
+  }>(
+    `select handling_agency_code as agency_code, sum(received)::int as received, sum(received_online)::int as received_online,
+            sum(finished)::int as finished, sum(finished_on_time)::int as finished_on_time
+     from dossier_rollup_minute where bucket >= $1 and bucket < $2
+     group by handling_agency_code order by handling_agency_code`,
+    [from, to],
+  );
+  return res.rows.map((r) => ({
+    agencyCode: r.agency_code,
+    received: r.received,
+    receivedOnline: r.received_online,
+    finished: r.finished,
+    finishedNotLate: r.finished_on_time,
+  }));
+}
+
+interface AlertRow {
+  id: string;
+  dedup_key: string;
+  rule_id: string;
+  severity: Severity;
+  state: AlertStateName;
+  agency_code: string | null;
+  unit_code: string | null;
+  labels: Record<string, string>;
+  count: number;
+  linked_ids: string[];
+  details: Record<string, number | string | null>;
+  started_at: Date;
+  fired_at: Date | null;
+  resolving_since: Date | null;
+  resolved_at: Date | null;
+  last_evaluated_at: Date;
+  flap_count: number;
+  notified: boolean;
+  silence_ids: string[];
+  revision: number;
+}
+
+const alertOf = (r: AlertRow): StoredAlert => ({
+  alertId: r.id,
+  ruleId: r.rule_id,
+  dedupKey: r.dedup_key,
+  state: r.state,
+  severity: r.severity,
+  agencyCode: r.agency_code,
+  unitCode: r.unit_code,
+  labels: r.labels,
+  count: r.count,
+  linkedIds: r.linked_ids,
+  details: r.details,
+  startedAt: r.started_at,
+  firedAt: r.fired_at,
+  resolvingSince: r.resolving_since,
+  resolvedAt: r.resolved_at,
+  lastEvaluatedAt: r.last_evaluated_at,
+  flapCount: r.flap_count,
+  notified: r.notified,
+  silenceIds: r.silence_ids,
+  revision: r.revision,
+});
+
+/** The active alerts (pending, firing, resolving), by dedup key. */
+export async function readActiveAlerts(db: Queryable): Promise<StoredAlert[]> {
+  const res = await db.query<AlertRow>(`select * from alert where ${ACTIVE} order by dedup_key`);
+  return res.rows.map(alertOf);
+}
+
+/** Alerts of one dedup key, newest first (the active one, if any, and the ended ones before it). */
+export async function readAlertsByDedupKey(db: Queryable, dedupKey: string): Promise<StoredAlert[]> {
+  const res = await db.query<AlertRow>('select * from alert where dedup_key = $1 order by started_at desc, id', [dedupKey]);
+  return res.rows.map(alertOf);
+}
+
+export interface StoredTransition extends AlertTransition {
+  id: number;
+  alertId: string;
+  ruleId: string;
+  dedupKey: string;
+  count: number;
+  silenced: boolean;
+  notify: NotificationKind | null;
+}
+
+/** The history of alerts, oldest first; of one alert when `alertId` is given. */
+export async function readAlertTransitions(db: Queryable, filter: { alertId?: string; ruleId?: string } = {}): Promise<StoredTransition[]> {
+  const res = await db.query<{
+    id: number;
+    alert_id: string;
+    rule_id: string;
+    dedup_key: string;
+    at: Date;
+    from_state: AlertStateName;
+    to_state: AlertStateName;
+    from_severity: Severity | null;
+    to_severity: Severity;
+    reason: AlertTransition['reason'];
+    count: number;
+    silenced: boolean;
+    notify: NotificationKind | null;
+  }>(`select * from alert_transition where ($1::uuid is null or alert_id = $1) and ($2::text is null or rule_id = $2) order by id`, [
+    filter.alertId ?? null,
+    filter.ruleId ?? null,
+  ]);
+  return res.rows.map((r) => ({
+    id: Number(r.id),
+    alertId: r.alert_id,
+    ruleId: r.rule_id,
+    dedupKey: r.dedup_key,
+    at: r.at,
+    fromState: r.from_state,
+    toState: r.to_state,
+    fromSeverity: r.from_severity,
+    toSeverity: r.to_severity,
+    reason: r.reason,
+    count: r.count,
+    silenced: r.silenced,
+    notify: r.notify,
+  }));
+}
+
+/** One alert to write after an evaluation. */
+export interface AlertWrite {
+  alertId: string;
+  /** The revision read; null for a new alert. */
+  revision: number | null;
+  /** The state as read (null for a new alert): what is unchanged is not written again. */
+  previous: AlertState | null;
+  state: AlertState;
+  transition: AlertTransition | null;
+  notify: NotificationKind | null;
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/** Whether a write changes the row beyond `last_evaluated_at` (most evaluations change nothing else for most alerts). */
+function changesRow(w: AlertWrite): boolean {
+  const a = w.previous;
+  const b = w.state;
+  if (!a) return true;
+  return !(
+    a.state === b.state &&
+    a.severity === b.severity &&
+    a.agencyCode === b.agencyCode &&
+    a.unitCode === b.unitCode &&
+    a.count === b.count &&
+    a.flapCount === b.flapCount &&
+    a.notified === b.notified &&
+    sameTime(a.firedAt, b.firedAt) &&
+    sameTime(a.resolvingSince, b.resolvingSince) &&
+    sameTime(a.resolvedAt, b.resolvedAt) &&
+    sameJson(a.labels, b.labels) &&
+    sameJson(a.details, b.details) &&
+    sameJson(a.silenceIds, b.silenceIds) &&
+    sameJson(a.linkedIds, b.linkedIds)
+  );
+}
+
+const recordOf = (w: AlertWrite) => {
+  const s = w.state;
+  return {
+    id: w.alertId,
+    revision: w.revision,
+    dedup_key: s.dedupKey,
+    rule_id: s.ruleId,
+    severity: s.severity,
+    state: s.state,
+    agency_code: s.agencyCode,
+    unit_code: s.unitCode,
+    labels: s.labels,
+    count: s.count,
+    linked_ids: s.linkedIds,
+    details: s.details,
+    started_at: s.startedAt,
+    fired_at: s.firedAt,
+    resolving_since: s.resolvingSince,
+    resolved_at: s.resolvedAt,
+    last_evaluated_at: s.lastEvaluatedAt,
+    flap_count: s.flapCount,
+    notified: s.notified,
+    silenced: s.silenceIds.length > 0,
+    silence_ids: s.silenceIds,
+  };
+};
+
+const RECORD_SHAPE = `id uuid, revision int, dedup_key text, rule_id text, severity text, state text, agency_code text,
+  unit_code text, labels jsonb, count int, linked_ids jsonb, details jsonb, started_at timestamptz, fired_at timestamptz,
+  resolving_since timestamptz, resolved_at timestamptz, last_evaluated_at timestamptz, flap_count int, notified boolean,
+  silenced boolean, silence_ids jsonb`;
+const WRITTEN = `severity, state, agency_code, unit_code, labels, count, linked_ids, details, fired_at, resolving_since,
+  resolved_at, last_evaluated_at, flap_count, notified, silenced, silence_ids`;
+
+/**
+ * Writes one evaluation: new alerts, every evaluated alert's new state, and the transitions, in the caller's
+ * transaction. An update names the revision it read; if another evaluator wrote since, nothing of it stays
+ * (`AlertWriteConflict`), and a second active alert for a dedup key fails on the unique index.
+ */
+export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite[]): Promise<void> {
+  const inserts = writes.filter((w) => w.revision === null).map(recordOf);
+  const updates = writes.filter((w) => w.revision !== null && changesRow(w)).map(recordOf);
+  const touched = writes
+    .filter((w) => w.revision !== null && !changesRow(w))
+    .map((w) => ({ id: w.alertId, revision: w.revision, last_evaluated_at: w.state.lastEvaluatedAt }));
+  if (inserts.length > 0)
+    await tx.query(
+      `insert into alert (id, dedup_key, rule_id, started_at, ${WRITTEN})
+       select id, dedup_key, rule_id, started_at, ${WRITTEN} from jsonb_to_recordset($1::jsonb) as x(${RECORD_SHAPE})`,
+      [JSON.stringify(inserts)],
+    );
+  if (updates.length > 0) {
+    const set = WRITTEN.split(',')
+      .map((c) => c.trim())
+      .map((c) => `${c} = x.${c}`)
+      .join(', ');
+    const res = await tx.query(
+      `update alert a set ${set}, revision = a.revision + 1
+       from jsonb_to_recordset($1::jsonb) as x(${RECORD_SHAPE})
+       where a.id = x.id and a.revision = x.revision`,
+      [JSON.stringify(updates)],
+    );
+    if (res.rowCount !== updates.length)
+      throw new AlertWriteConflict(`${updates.length - res.rowCount} alert(s) changed since they were read`);
+  }
+  if (touched.length > 0) {
+    const res = await tx.query(
+      `update alert a set last_evaluated_at = x.last_evaluated_at, revision = a.revision + 1
+       from jsonb_to_recordset($1::jsonb) as x(id uuid, revision int, last_evaluated_at timestamptz)
+       where a.id = x.id and a.revision = x.revision`,
+      [JSON.stringify(touched)],
+    );
+    if (res.rowCount !== touched.length)
+      throw new AlertWriteConflict(`${touched.length - res.rowCount} alert(s) changed since they were read`);
+  }
+  const transitions = writes
+    .filter((w) => w.transition !== null)
+    .map((w) => ({
+      alert_id: w.alertId,
+      rule_id: w.state.ruleId,
+      dedup_key: w.state.dedupKey,
+      at: w.transition!.at,
+      from_state: w.transition!.fromState,
+      to_state: w.transition!.toState,
+      from_severity: w.transition!.fromSeverity,
+      to_severity: w.transition!.toSeverity,
+      reason: w.transition!.reason,
+      count: w.state.count,
+      silenced: w.state.silenceIds.length > 0,
+      notify: w.notify,
+    }));
+  if (transitions.length > 0)
+    await tx.query(
+      `insert into alert_transition (alert_id, rule_id, dedup_key, at, from_state, to_state, from_severity, to_severity, reason, count, silenced, notify)
+       select alert_id, rule_id, dedup_key, at, from_state, to_state, from_severity, to_severity, reason, count, silenced, notify
+       from jsonb_to_recordset($1::jsonb) as x(alert_id uuid, rule_id text, dedup_key text, at timestamptz, from_state text,
+            to_state text, from_severity text, to_severity text, reason text, count int, silenced boolean, notify text)
+       order by at`,
+      [JSON.stringify(transitions)],
+    );
+}
+
+/** Stores a silence or maintenance window (validated with `SilenceSchema` by the caller). */
+export async function insertSilence(db: Queryable, s: Silence, createdBy: string): Promise<void> {
+  await db.query(
+    `insert into alert_silence (id, kind, rule_ids, agency_codes, labels, starts_at, ends_at, reason, created_by)
+     values ($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6, $7, $8, $9)`,
+    [
+      s.id,
+      s.kind,
+      JSON.stringify(s.ruleIds),
+      JSON.stringify(s.agencyCodes),
+      JSON.stringify(s.labels),
+      s.startsAt,
+      s.endsAt,
+      s.reason,
+      createdBy,
+    ],
+  );
+}
+
+/** Ends a silence early; its row stays. */
+export async function cancelSilence(db: Queryable, id: string, at: Date): Promise<boolean> {
+  const res = await db.query('update alert_silence set cancelled_at = $2 where id = $1 and cancelled_at is null', [id, at]);
+  return res.rowCount > 0;
+}
+
+/** Silences not cancelled and not yet over at `now` (including those that start later). */
+export async function readCurrentSilences(db: Queryable, now: Date): Promise<Silence[]> {
+  const res = await db.query<{
+    id: string;
+    kind: Silence['kind'];
+    rule_ids: string[];
+    agency_codes: string[];
+    labels: Record<string, string>;
+    starts_at: Date;
+    ends_at: Date;
+    reason: string;
+  }>(
+    `select id, kind, rule_ids, agency_codes, labels, starts_at, ends_at, reason
+     from alert_silence where cancelled_at is null and ends_at > $1 order by starts_at, id`,
+    [now],
+  );
+  return res.rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    ruleIds: r.rule_ids,
+    agencyCodes: r.agency_codes,
+    labels: r.labels,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    reason: r.reason,
+  }));
+}

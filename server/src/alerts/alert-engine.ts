@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { CHANGE_CHANNEL, type Clock, type Db, type MetricCatalogue, type WorkingCalendar } from '@ioc/core';
+import type { Logger } from '../logging/logger';
+import { publishAlertChanges } from './alert-events';
+import {
+  AlertWriteConflict,
+  alertChangeOf,
+  dossierReadPlan,
+  evaluateAlerts,
+  metricRequests,
+  readActiveAlerts,
+  readCurrentSilences,
+  readRollupCountersByAgency,
+  readSlaDossiers,
+  readSourceStatuses,
+  rollupMetricSamples,
+  saveAlertWrites,
+  sourceRequests,
+  type AlertChange,
+  type AlertRule,
+  type AlertWrite,
+  type MetricSample,
+} from '@ioc/core';
+import { LeadershipLost, type Leadership } from './leadership';
+
+export interface AlertEngineOptions {
+  db: Db;
+  rules: readonly AlertRule[];
+  calendar: WorkingCalendar;
+  /** The metric catalogue the rules were loaded against (metric rules read their formula's counters). */
+  metrics: MetricCatalogue;
+  /** Agency → its unit (catalogue), for each alert's `unitCode`. */
+  agencyUnitCodes: ReadonlyMap<string, string>;
+  clock: Clock;
+  logger: Logger;
+  leadership: Leadership;
+  /** Evaluate at least this often with no new data: overdue grows with time alone (IOC_ALERT_EVAL_SECONDS). */
+  evaluateEveryMilliseconds: number;
+  /**
+   * At most one evaluation per this much real time for notices and the clock (default 1000): a busy writer commits
+   * many batches a second, and each evaluation reads the open backlog. `evaluateNow` is not held back.
+   */
+  minGapMilliseconds?: number;
+}
+
+/** What one evaluation did. */
+export interface EvaluationReport {
+  at: Date;
+  durationMilliseconds: number;
+  dossiersRead: number;
+  instances: number;
+  transitions: number;
+  /** The changes it announced (committed). */
+  changes: AlertChange[];
+}
+
+/**
+ * The alert engine: evaluates the SLA rules on new data (NOTIFY on the change channel, from any process) and on a
+ * clock, in the one process that holds leadership. Each evaluation reads the active alerts and what the rules need
+ * (open dossiers through the partial index, rollup counters, source status, silences), computes the next states
+ * in core with `now` from the injected clock, then writes every change and its transitions and announces them in
+ * one transaction: a crash leaves all of it or none, and the announcement goes out only once stored.
+ * Evaluations never overlap; requests that arrive during one are merged into one more after it.
+ */
+export class AlertEngine {
+  private running: Promise<EvaluationReport | null> | null = null;
+  private pending = false;
+  private timer: NodeJS.Timeout | null = null;
+  private gapTimer: NodeJS.Timeout | null = null;
+  private lastStartedAt = -Infinity;
+  private readonly stops: (() => Promise<void> | void)[] = [];
+  private readonly abort = new AbortController();
+  private readonly log: Logger;
+
+  constructor(private readonly o: AlertEngineOptions) {
+    this.log = o.logger.child({ component: 'alerts' });
+  }
+
+  get isLeader(): boolean {
+    return this.o.leadership.isLeader;
+  }
+
+  /** Listens for committed writes, campaigns for leadership and starts the clock; the first evaluation follows at once if leader. */
+  async start(): Promise<void> {
+    this.stops.push(await this.o.db.listen(CHANGE_CHANNEL, () => this.request()));
+    this.stops.push(this.o.leadership.onChange((leader) => (leader ? this.request() : undefined)));
+    await this.o.leadership.start();
+    this.timer = setInterval(() => this.request(), this.o.evaluateEveryMilliseconds);
+    this.timer.unref();
+    this.request();
+  }
+
+  /** Stops the clock and listening, waits for an evaluation in flight, and gives up leadership. An engine starts once. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.timer = this.gapTimer = null;
+    this.pending = false;
+    for (const stop of this.stops.splice(0)) await stop();
+    this.abort.abort(new Error('alert engine stopped'));
+    await this.running?.catch(() => undefined);
+    await this.o.leadership.stop();
+  }
+
+  /**
+   * Evaluates now (after any evaluation in flight) and reports it; null when this process is not the leader.
+   * Errors are thrown to the caller; the clock and notices log them instead.
+   */
+  async evaluateNow(): Promise<EvaluationReport | null> {
+    // The one in flight may start a pending one as it ends: wait until none runs, then start ours in the same turn.
+    while (this.running) await this.running.catch(() => undefined);
+    return this.run();
+  }
+
+  private request(): void {
+    if (this.abort.signal.aborted || this.gapTimer) return;
+    if (this.running) {
+      this.pending = true;
+      return;
+    }
+    // Pacing real resources, not domain time: this is the one place the engine reads the machine's clock.
+    const wait = this.lastStartedAt + (this.o.minGapMilliseconds ?? 1_000) - performance.now();
+    if (wait > 0) {
+      this.gapTimer = setTimeout(() => {
+        this.gapTimer = null;
+        this.request();
+      }, wait);
+      this.gapTimer.unref();
+      return;
+    }
+    void this.run().catch((err: unknown) => {
+      if (err instanceof LeadershipLost) this.log.warn({ err }, 'alert evaluation dropped: leadership lost');
+      else if (err instanceof AlertWriteConflict) {
+        this.log.warn({ err }, 'alert evaluation raced another writer; evaluating again');
+        this.request();
+      } else if (!this.abort.signal.aborted) this.log.error({ err }, 'alert evaluation failed');
+    });
+  }
+
+  private run(): Promise<EvaluationReport | null> {
+    this.lastStartedAt = performance.now();
+    const run = this.evaluate().finally(() => {
+      if (this.running === run) this.running = null;
+      if (this.pending) {
+        this.pending = false;
+        this.request();
+      }
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async evaluate(): Promise<EvaluationReport | null> {
+    if (!this.o.leadership.isLeader) return null;
+    const started = performance.now();
+    const now = this.o.clock.now();
+    const { db, rules } = this.o;
+    const signal = this.abort.signal;
+    const previous = await readActiveAlerts(db);
+    const dossiers = await readSlaDossiers(db, dossierReadPlan(rules, now, this.o.calendar), signal);
+    const metrics = await this.readMetricSamples(now);
+    const sources = await readSourceStatuses(db, sourceRequests(rules));
+    const silences = await readCurrentSilences(db, now);
+    const tick = evaluateAlerts({
+      rules,
+      previous,
+      snapshot: { dossiers, metrics, sources, agencyUnitCodes: this.o.agencyUnitCodes },
+      silences,
+      now,
+      calendar: this.o.calendar,
+    });
+    const revisions = new Map(previous.map((p) => [p.alertId, p.revision]));
+    const writes: AlertWrite[] = [];
+    const changes: AlertChange[] = [];
+    for (const step of tick.steps) {
+      const alertId = step.state.alertId ?? randomUUID();
+      const state = { ...step.state, alertId };
+      const revision = revisions.get(alertId) ?? null;
+      writes.push({ alertId, revision, previous: step.previous, state, transition: step.transition, notify: step.notify });
+      if (step.changed) changes.push(alertChangeOf(alertId, step.previous, { ...step, state }));
+    }
+    signal.throwIfAborted();
+    await db.transaction(async (tx) => {
+      await this.o.leadership.assertHeld(tx);
+      await saveAlertWrites(tx, writes);
+      await publishAlertChanges(tx, changes);
+    });
+    for (const w of writes)
+      if (w.transition)
+        this.log.info(
+          {
+            ruleId: w.state.ruleId,
+            dedupKey: w.state.dedupKey,
+            from: w.transition.fromState,
+            to: w.transition.toState,
+            severity: w.state.severity,
+            count: w.state.count,
+            notify: w.notify,
+          },
+          'alert transition',
+        );
+    const report: EvaluationReport = {
+      at: now,
+      durationMilliseconds: performance.now() - started,
+      dossiersRead: dossiers.length,
+      instances: tick.instances.length,
+      transitions: writes.filter((w) => w.transition).length,
+      changes,
+    };
+    this.log.debug({ ...report, changes: changes.length }, 'alerts evaluated');
+    return report;
+  }
+
+  /** Each metric the rules name, per agency and for the province, over each window they name. */
+  private async readMetricSamples(now: Date): Promise<MetricSample[]> {
+    const samples: MetricSample[] = [];
+    const rowsByWindow = new Map<number, Awaited<ReturnType<typeof readRollupCountersByAgency>>>();
+    for (const { metricId, windowMilliseconds } of metricRequests(this.o.rules)) {
+      const metric = this.o.metrics.metrics.find((m) => m.id === metricId);
+      if (!metric) throw new RangeError(`metric ${metricId} is not in the catalogue the rules were loaded with`);
+      let rows = rowsByWindow.get(windowMilliseconds);
+      if (!rows) {
+        rows = await readRollupCountersByAgency(this.o.db, new Date(now.getTime() - windowMilliseconds), now);
+        rowsByWindow.set(windowMilliseconds, rows);
+      }
+      samples.push(...rollupMetricSamples(metric, windowMilliseconds, rows));
+    }
+    return samples;
+  }
+}
