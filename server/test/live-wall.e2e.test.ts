@@ -5,6 +5,7 @@ import { parseConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { startEmbedded, type Embedded } from '../src/cli/embedded';
 import { expectedWall } from './wall-expectation';
+import { workingMorningClock } from './test-clock';
 
 let app: Embedded;
 let socket: Socket;
@@ -33,7 +34,7 @@ async function until(what: string, ok: () => boolean, timeoutMilliseconds = 60_0
 
 beforeAll(async () => {
   const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
-  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false });
+  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false, clock: workingMorningClock() });
   socket = io(app.url, { transports: ['websocket'] });
   socket.on(LiveEvents.patch, (p: WallPatch) => {
     patches.push(p);

@@ -9,6 +9,9 @@ import { parseConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { startEmbedded, type Embedded } from '../src/cli/embedded';
 import { expectedWall } from './wall-expectation';
+import { workingMorningClock } from './test-clock';
+
+const clock = workingMorningClock();
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Flags that work headless as root on these machines (recipes.md §6).
@@ -32,7 +35,7 @@ beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html')))
     throw new Error('web/dist is missing: `npm test` builds it first (npm run build:web)');
   const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
-  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false });
+  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false, clock });
   profile = mkdtempSync(join(tmpdir(), 'ioc-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -71,7 +74,7 @@ function expectedTotals() {
   let received = 0;
   let overdue = 0;
   let open = 0;
-  for (const c of expectedWall(app.simulator.records(), new Date()).values()) {
+  for (const c of expectedWall(app.simulator.records(), clock.now()).values()) {
     received += c.received;
     overdue += c.overdue;
     open += c.open;
@@ -82,7 +85,7 @@ function expectedTotals() {
 it('opens /wall in Vietnamese and shows the numbers the source served', async () => {
   await page.goto(`${app.url}/wall`);
   expect(await page.getAttribute('html', 'lang')).toBe('vi');
-  await expect.poll(() => shownNumber('tile-received'), { timeout: 30_000, interval: 250 }).toBe(expectedTotals().received);
+  await expect.poll(() => shownNumber('tile-received'), { timeout: 90_000, interval: 250 }).toBe(expectedTotals().received);
   expect(await shownNumber('tile-open')).toBe(expectedTotals().open);
   expect(await page.getByText('Quá hạn').first().isVisible()).toBe(true);
 });

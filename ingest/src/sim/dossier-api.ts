@@ -23,6 +23,8 @@ const DossierQuery = z
 
 export interface DossierApiOptions {
   model: DossierModel;
+  /** Runs before each page is read: a live simulator materialises the changes up to its now there. */
+  beforeRead?: () => void;
   apiKey: string;
   malformedEvery?: number;
   logger: Logger;
@@ -57,11 +59,12 @@ export function createDossierApi(o: DossierApiOptions): (req: IncomingMessage, r
         });
       }
       const { updated_since, after_id, limit } = query.data;
+      o.beforeRead?.();
       const page = o.model.page(updated_since === undefined ? -Infinity : Date.parse(updated_since), after_id ?? '', limit);
       const last = page[page.length - 1];
       const next = page.length === limit && last ? { updated_since: toProvinceIso(last.updatedAt), after_id: last.sourceId } : null;
       o.logger.debug({ items: page.length, limit, full: next !== null }, 'dossier page served');
-      return send(res, 200, { items: page.map((d) => maybeMalformed(wireOf(d), d.changeSeq, o.malformedEvery)), next });
+      return send(res, 200, { items: page.map((d) => maybeMalformed(wireOf(d), d, o.malformedEvery)), next });
     } catch (err) {
       o.logger.error({ err }, 'simulator request failed');
       if (!res.headersSent) send(res, 500, { code: 'server.internal', message: 'internal error' });

@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { formatZodIssues, systemClock, type Catalogue, type Clock, type DossierWire } from '@ioc/core';
 import { createDossierApi } from './dossier-api';
 import { DossierModel } from './dossier-model';
+import { MAX_FLOOR_PER_SECOND } from './floor-touches';
 import { wireOf } from './sim-dossier';
-import { DAY_MILLISECONDS } from './working-time';
+import { DAY_MILLISECONDS, localMidnight } from './working-time';
 
 /** The default seed: the province code and the day the merged province began. */
 export const DEFAULT_SIMULATOR_SEED = 19_20250701;
-/** However far the clock jumps (a suspended laptop), one tick pulls at most this many changes forward. */
-const MAX_PULLED_PER_TICK = 10_000;
+/** Changes applied in one catch-up beyond which it is worth a log line (a clock jump, not a tick). */
+const CATCH_UP_LOG_THRESHOLD = 10_000;
 
 export interface DossierSimulatorOptions {
   catalogue: Catalogue;
@@ -20,26 +21,30 @@ export interface DossierSimulatorOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
+  /** With the floor, what the simulated world is: the same seed and floor give the same dossiers at every instant. */
   seed?: number;
-  /** The live floor (IOC_SIM_RATE, default 1): at quiet hours scheduled changes are pulled forward to reach it. */
+  /** The floor (IOC_SIM_RATE, default 1, at most 500): every second holds at least this many changes (`floor-touches.ts`). */
   minChangesPerSecond?: number;
   /** Live tick period on a real timer (default 1000); each tick reads the injected clock. */
   tickMilliseconds?: number;
-  /** History simulated at start, in days before now (default 14). */
+  /** History served from the start, in days before now (default 14), from that day's local midnight. */
   backlogDays?: number;
   clock?: Clock;
   logger?: Logger;
-  /** false: no timer, changes only via step() (tests). */
+  /** false: no timer, the world moves only via step() (tests). */
   live?: boolean;
-  /** Fault injection: every Nth change is served with a broken field (tests of quarantine). */
+  /** Fault injection: about one version in N is served with a broken field (tests of quarantine). */
   malformedEvery?: number;
 }
 
 export interface DossierSimulator {
   readonly url: string;
-  /** Every current record, wire form (what the API serves, without injected faults), in source id order. */
+  /** Every current record, wire form (what the API serves, without injected faults), in source id order; frozen. */
   records(): DossierWire[];
-  /** Applies n changes now (new or advanced dossiers); returns how many records changed. */
+  /**
+   * Looks ahead: applies the world's next n changes at their own instants and moves the simulator's now to the last
+   * one (for tests; the world stays the same function of time). Returns how many records changed (at least 1).
+   */
   step(n?: number): number;
   stop(): Promise<void>;
 }
@@ -49,7 +54,7 @@ const Settings = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(0),
   seed: z.number().int().default(DEFAULT_SIMULATOR_SEED),
-  minChangesPerSecond: z.number().min(0).default(1),
+  minChangesPerSecond: z.number().min(0).max(MAX_FLOOR_PER_SECOND).default(1),
   tickMilliseconds: z.number().int().min(1).default(1000),
   backlogDays: z.number().min(0).max(366).default(14),
   live: z.boolean().default(true),
@@ -57,9 +62,11 @@ const Settings = z.object({
 });
 
 /**
- * Starts the simulated dossier system: back-fills `backlogDays` of history at the realistic rhythm (so that today's
- * counters and an open, partly overdue backlog exist at once), serves it over HTTP, then keeps it changing.
- * Resolves once it listens.
+ * Starts the simulated dossier system: materialises its state at now (the last `backlogDays` of history, and the
+ * dossiers still in progress from before, so that today's counters and an open, partly overdue backlog exist at once),
+ * serves it over HTTP, then follows the clock. Its world is a pure function of (seed, floor, time), like a real
+ * system's: a restarted simulator serves the same dossiers, ids and versions as the one before it. Resolves once it
+ * listens.
  */
 export async function startDossierSimulator(o: DossierSimulatorOptions): Promise<DossierSimulator> {
   const parsed = Settings.safeParse(o);
@@ -73,15 +80,27 @@ export async function startDossierSimulator(o: DossierSimulatorOptions): Promise
   const model = new DossierModel({
     catalogue: o.catalogue,
     seed: settings.seed,
-    startAt: startedAt - settings.backlogDays * DAY_MILLISECONDS,
+    floorPerSecond: settings.minChangesPerSecond,
+    // From a local midnight: simulators started the same day hold the same dossiers, whatever the hour.
+    windowStart: localMidnight(startedAt - settings.backlogDays * DAY_MILLISECONDS),
+    now: startedAt,
   });
-  model.advanceTo(startedAt);
   const backfillMilliseconds = Math.round(performance.now() - backfillStartedAt);
 
-  const server = createServer(createDossierApi({ model, apiKey: settings.apiKey, malformedEvery: settings.malformedEvery, logger }));
+  // How far step() has looked ahead of the clock: the simulator's now is the clock's plus this.
+  let lead = 0;
+  const catchUp = () => {
+    if (!settings.live) return;
+    const applied = model.materialiseTo(clock.now().getTime() + lead);
+    // A suspended laptop wakes up to hours of changes: they all happen, at their own instants, in one go.
+    if (applied > CATCH_UP_LOG_THRESHOLD) logger.info({ applied }, 'simulator caught up with the clock');
+  };
+  const server = createServer(
+    createDossierApi({ model, apiKey: settings.apiKey, malformedEvery: settings.malformedEvery, logger, beforeRead: catchUp }),
+  );
   const port = await listen(server, settings.port, settings.host);
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
-  const timer = settings.live ? startTicking(model, clock, startedAt, settings, logger) : null;
+  const timer = settings.live ? startTicking(catchUp, settings.tickMilliseconds, logger) : null;
   // The key is printed on purpose: this is a local stand-in whose key the operator needs to point `ioc ingest` at it.
   logger.info(
     { url, apiKey: settings.apiKey, records: model.dossiers().length, backfillMilliseconds, seed: settings.seed, live: settings.live },
@@ -90,9 +109,16 @@ export async function startDossierSimulator(o: DossierSimulatorOptions): Promise
 
   return {
     url,
-    // Copies: a caller that edits one must not change what the API serves.
-    records: () => model.dossiers().map((d) => ({ ...wireOf(d) })),
-    step: (n = 1) => model.pullForward(n, clock.now().getTime()).size,
+    records() {
+      catchUp();
+      return model.dossiers().map(wireOf);
+    },
+    step(n = 1) {
+      catchUp();
+      const changed = model.advance(n);
+      lead = Math.max(lead, model.until - clock.now().getTime());
+      return changed.size;
+    },
     async stop() {
       if (timer) clearInterval(timer);
       await new Promise<void>((resolve, reject) => {
@@ -105,35 +131,15 @@ export async function startDossierSimulator(o: DossierSimulatorOptions): Promise
   };
 }
 
-/**
- * Each tick applies the changes scheduled since the previous one, then tops up to `minChangesPerSecond` for the
- * elapsed time. A surplus is not banked: a busy morning does not excuse a silent night.
- */
-function startTicking(model: DossierModel, clock: Clock, startedAt: number, s: z.infer<typeof Settings>, logger: Logger): NodeJS.Timeout {
-  let lastTickAt = startedAt;
-  let owed = 0;
-  const tick = () => {
-    const now = clock.now().getTime();
-    const elapsed = Math.max(0, now - lastTickAt);
-    lastTickAt = Math.max(lastTickAt, now);
-    const scheduled = model.advanceTo(now);
-    owed = Math.max(0, owed + (s.minChangesPerSecond * elapsed) / 1000 - scheduled);
-    const pulled = Math.min(Math.floor(owed), MAX_PULLED_PER_TICK);
-    if (pulled > 0) model.pullForward(pulled, now);
-    owed -= pulled;
-    if (owed >= 1) {
-      logger.warn({ skipped: Math.floor(owed) }, 'clock jumped: fewer changes than the live floor');
-      owed = 0;
-    }
-    if (scheduled + pulled > 0) logger.debug({ scheduled, pulled }, 'simulator tick');
-  };
+/** Each tick materialises the world up to the clock; requests and records() do too, so a tick only keeps pace. */
+function startTicking(catchUp: () => void, tickMilliseconds: number, logger: Logger): NodeJS.Timeout {
   const timer = setInterval(() => {
     try {
-      tick();
+      catchUp();
     } catch (err) {
       logger.error({ err }, 'simulator tick failed');
     }
-  }, s.tickMilliseconds);
+  }, tickMilliseconds);
   // The HTTP server keeps the process alive; the timer alone must not.
   timer.unref();
   return timer;

@@ -49,6 +49,15 @@ describe('working time (2026-03-11 is a Wednesday)', () => {
     }
   });
 
+  it('writes instants as the province does, the same as the standard library would', () => {
+    expect(toProvinceIso(Date.parse('2026-03-11T03:04:05.006Z'))).toBe('2026-03-11T10:04:05.006+07:00');
+    expect(toProvinceIso(Date.parse('2026-03-11T16:59:59.999Z'))).toBe('2026-03-11T23:59:59.999+07:00');
+    expect(toProvinceIso(Date.parse('2026-03-11T17:00:00.000Z'))).toBe('2026-03-12T00:00:00.000+07:00');
+    for (let ms = Date.parse('2025-12-30T00:00:00Z'); ms < Date.parse('2026-01-03T00:00:00Z'); ms += 3_599_999 + 7) {
+      expect(toProvinceIso(ms)).toBe(`${new Date(ms + 7 * 3_600_000).toISOString().slice(0, 23)}+07:00`);
+    }
+  });
+
   it('counts office time as Monday to Friday 07:30–11:30 and 13:30–17:00', () => {
     expect(isOfficeTime(at('2026-03-11T07:29'))).toBe(false);
     expect(isOfficeTime(at('2026-03-11T07:30'))).toBe(true);
