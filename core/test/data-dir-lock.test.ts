@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -40,4 +40,14 @@ it('openPgliteDb: data written in the folder survives a reopen', async () => {
   const rows = await b.query<{ v: string }>('select v from kept');
   await b.close();
   expect(rows.rows).toEqual([{ v: 'Thái Nguyên' }]);
+});
+
+it('openPgliteDb: the lock of a process that died without releasing it is taken over at once', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ioc-crashed-'));
+  dirs.push(dir);
+  // What a killed holder leaves behind: a fresh lock directory and the pid of a process that no longer runs.
+  await mkdir(join(dir, 'ioc.lock'));
+  await writeFile(join(dir, 'ioc.pid'), '2147483646');
+  const db = await openPgliteDb({ dataDir: dir });
+  await db.close();
 });

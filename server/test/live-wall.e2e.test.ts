@@ -33,8 +33,19 @@ async function until(what: string, ok: () => boolean, timeoutMilliseconds = 60_0
 }
 
 beforeAll(async () => {
-  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
-  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false, clock: workingMorningClock() });
+  const config = parseConfig({
+    PORT: '0',
+    IOC_SIM_PORT: '0',
+    LOG_LEVEL: 'silent',
+    IOC_POLL_INTERVAL_MS: '200',
+  });
+  app = await startEmbedded({
+    config,
+    logger: createLogger('silent'),
+    ephemeral: true,
+    liveSimulator: false,
+    clock: workingMorningClock(),
+  });
   socket = io(app.url, { transports: ['websocket'] });
   socket.on(LiveEvents.patch, (p: WallPatch) => {
     patches.push(p);
@@ -79,7 +90,9 @@ it('a change at the source reaches the subscribed client as a numbered patch wit
 it('a second client subscribing now gets a snapshot equal to the patched state of the first', async () => {
   const other = io(app.url, { transports: ['websocket'] });
   try {
-    const ack = (await other.timeout(10_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
+    const ack = (await other.timeout(10_000).emitWithAck(LiveEvents.subscribe, {
+      dashboard: 'wall',
+    })) as SubscribeAck;
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     await until('both clients at the same sequence', () => state!.seq >= ack.snapshot.seq);
@@ -98,7 +111,11 @@ it('a malformed subscription is answered with a clear error, not silence', async
 it('GET /healthz is 200 with status ok once the store is migrated and the hub is up; /metrics speaks Prometheus', async () => {
   const health = await fetch(`${app.url}/healthz`);
   expect(health.status).toBe(200);
-  expect(await health.json()).toMatchObject({ status: 'ok', store: 'pglite', live: { ready: true } });
+  expect(await health.json()).toMatchObject({
+    status: 'ok',
+    store: 'pglite',
+    live: { ready: true },
+  });
   const metrics = await fetch(`${app.url}/metrics`);
   expect(metrics.headers.get('content-type')).toContain('text/plain');
   const text = await metrics.text();
@@ -109,7 +126,16 @@ it('GET /healthz is 200 with status ok once the store is migrated and the hub is
 it('an unknown API path answers a JSON 404 in Vietnamese by default and English on request', async () => {
   const vi = await fetch(`${app.url}/api/nothing-here`);
   expect(vi.status).toBe(404);
-  expect(await vi.json()).toMatchObject({ error: { code: 'request.notFound', message: 'Không tìm thấy /api/nothing-here.' } });
-  const en = await fetch(`${app.url}/api/nothing-here`, { headers: { 'accept-language': 'en-GB' } });
-  expect(await en.json()).toMatchObject({ error: { message: 'Not found: /api/nothing-here.' } });
+  expect(await vi.json()).toMatchObject({
+    error: {
+      code: 'request.notFound',
+      message: 'Không tìm thấy /api/nothing-here.',
+    },
+  });
+  const en = await fetch(`${app.url}/api/nothing-here`, {
+    headers: { 'accept-language': 'en-GB' },
+  });
+  expect(await en.json()).toMatchObject({
+    error: { message: 'Not found: /api/nothing-here.' },
+  });
 });

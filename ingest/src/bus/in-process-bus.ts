@@ -2,6 +2,8 @@ import type { Bus } from './bus';
 
 /** A bounded in-memory queue with one consumer: the bus of the embedded, single-process deployment. */
 export class InProcessBus<T> implements Bus<T> {
+  /** A queued message dies with the process: its cursor must be stored with its data, not at publish. */
+  readonly durable = false;
   readonly #capacity: number;
   readonly #queue: T[] = [];
   readonly #waiters = new Set<() => void>();
@@ -24,7 +26,7 @@ export class InProcessBus<T> implements Bus<T> {
     this.#notify();
   }
 
-  async consume(handler: (message: T) => Promise<void>, signal: AbortSignal): Promise<void> {
+  async consume(handler: (message: T, signal: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<void> {
     if (this.#consuming) throw new Error('an in-process bus has one consumer');
     this.#consuming = true;
     try {
@@ -36,7 +38,7 @@ export class InProcessBus<T> implements Bus<T> {
         const message = this.#queue.shift() as T;
         this.#notify();
         try {
-          await handler(message);
+          await handler(message, signal);
         } catch (err) {
           if (signal.aborted) return;
           throw err;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { readCheckpoint, type Checkpoint, type Db } from '@ioc/core';
+import { readCheckpoint, writeDossierBatch, type Checkpoint, type Db } from '@ioc/core';
 import type { Bus, DossierBatch } from '../bus/bus';
 import { retryWithBackoff } from '../retry/retry-with-backoff';
 import { fetchDossierPage, SourceRequestError } from './fetch-dossier-page';
@@ -25,15 +25,21 @@ export interface DossierConnectorOptions {
   signal: AbortSignal;
   /** A page came back (even an empty one): the source is reachable and answering. */
   onPulled(): void;
+  /** A page was handed to the bus (on a durable bus: and its cursor stored). */
+  onPublished?(batch: DossierBatch): void;
   /** The pull is failing; `message` is safe to show (no key, no record content). */
   onError(message: string): void;
 }
 
 /**
  * Pulls the dossier system from the stored checkpoint: page after page while pages come back full, then a pause,
- * forever. Each page is validated and published with the cursor after it; the cursor is committed by the writer
- * together with the page's data, so a crash re-pulls at most what was not yet written, and replays are no-ops.
- * Resolves when the signal aborts.
+ * forever. Each page is validated and published with the cursor after it. Who stores the cursor depends on the bus:
+ * - in-process (not durable): the writer, in the transaction that writes the page, so a crash re-pulls at most what
+ *   was not yet written;
+ * - Kafka (durable): this loop, right after the broker acknowledged the page. From then on Kafka holds the page until
+ *   a writer has committed it, so the source need not be asked again. A crash between the acknowledgement and storing
+ *   the cursor re-pulls and re-publishes that page; the writers store the copies as no-ops.
+ * Either way a crash loses nothing, and replays change nothing. Resolves when the signal aborts.
  */
 export async function runDossierConnector(o: DossierConnectorOptions): Promise<void> {
   const retry = (what: string) => ({
@@ -41,7 +47,7 @@ export async function runDossierConnector(o: DossierConnectorOptions): Promise<v
     ...o.retry,
     onRetry: (err: unknown, attempt: number, delayMilliseconds: number) => {
       const message = err instanceof Error ? err.message : String(err);
-      o.logger.warn({ err, attempt, delayMilliseconds, what }, 'dossier pull failed, retrying');
+      o.logger.warn({ err, attempt, delayMilliseconds, what }, 'dossier connector step failed, retrying');
       o.onError(message);
     },
   });
@@ -83,8 +89,13 @@ export async function runDossierConnector(o: DossierConnectorOptions): Promise<v
           ? { updatedSince: page.next.updated_since, afterId: page.next.after_id }
           : (cursorOfLastItem(page.items) ?? cursor ?? BEGINNING);
         o.logger.debug({ fetched: page.items.length, rejected: rejected.length, full: page.next !== null }, 'dossier page pulled');
-        await o.bus.publish({ source: o.sourceSystem, records, rejected, cursor: next }, o.signal);
+        const batch: DossierBatch = { source: o.sourceSystem, records, rejected, cursor: next };
+        await retryWithBackoff(() => o.bus.publish(batch, o.signal), { ...retry('publish'), isRetryable: () => true });
+        if (o.bus.durable)
+          // No records: this transaction only moves the cursor (and stamps last_success_at).
+          await retryWithBackoff(() => writeDossierBatch(o.db, o.sourceSystem, [], next), { ...retry('cursor'), isRetryable: () => true });
         cursor = next;
+        o.onPublished?.(batch);
       }
       // A full page means more are waiting: go on at once. Otherwise we are caught up.
       if (!page.next) await sleep(o.pollIntervalMilliseconds, undefined, { signal: o.signal });

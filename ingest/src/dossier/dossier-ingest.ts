@@ -1,29 +1,23 @@
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { formatZodIssues, systemClock, type Clock, type Db } from '@ioc/core';
+import { systemClock, type Clock, type Db } from '@ioc/core';
 import type { DossierBatch } from '../bus/bus';
 import { InProcessBus } from '../bus/in-process-bus';
-import { runDossierWriter } from '../writer/dossier-writer';
-import { runDossierConnector } from './dossier-connector';
+import type { KafkaOptions } from '../bus/kafka-settings';
+import { launchDossierWriter, startDossierWriters } from '../writer/start-dossier-writers';
+import { dossierSourceSettings, type DossierSourceOptions } from './dossier-source-settings';
+import { launchDossierConnector, startDossierConnector } from './start-dossier-connector';
 
-export interface DossierIngestOptions {
+export interface DossierIngestOptions extends DossierSourceOptions {
   db: Db;
-  /** Base URL of the dossier system, e.g. what `ioc simulate dossier` prints. */
-  sourceUrl: string;
-  apiKey: string;
-  /** Pause after catching up before asking again (default 500). */
-  pollIntervalMilliseconds?: number;
-  /** Records per page, 1–1000 (default 500). */
-  pageSize?: number;
   logger: Logger;
-  /** The `source_system` of stored rows and the checkpoint's key (default 'dvc'). */
-  sourceSystem?: string;
-  /** Per request, headers and body (default 10000). */
-  requestTimeoutMilliseconds?: number;
-  /** Retry backoff (defaults 200 and 30000). */
-  retryBaseMilliseconds?: number;
-  retryMaxMilliseconds?: number;
   clock?: Clock;
+  /**
+   * Kafka between the connector and the writer (both in this process; the writer joins the group `groupId`, so
+   * writers started elsewhere with `startDossierWriters` share the work). Absent: the in-process bus.
+   */
+  kafka?: KafkaOptions;
+  /** The writers' consumer group with Kafka (default '<topicPrefix>.writers'). */
+  groupId?: string;
 }
 
 export interface DossierIngestHealth {
@@ -38,103 +32,78 @@ export interface DossierIngestHealth {
 }
 
 export interface DossierIngest {
-  /** Stops pulling and writing; resolves once both loops ended. Batches not yet written are pulled again next time. */
+  /**
+   * Stops pulling and writing; resolves once both loops ended. Without Kafka, batches not yet written are pulled
+   * again next time; with Kafka they wait in the topic.
+   */
   stop(): Promise<void>;
   health(): DossierIngestHealth;
 }
-
-const Settings = z.object({
-  sourceUrl: z.url({ protocol: /^https?$/ }),
-  apiKey: z.string().min(1),
-  pollIntervalMilliseconds: z.number().int().min(0).default(500),
-  pageSize: z.number().int().min(1).max(1000).default(500),
-  sourceSystem: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,31}$/)
-    .default('dvc'),
-  requestTimeoutMilliseconds: z.number().int().min(1).default(10_000),
-  retryBaseMilliseconds: z.number().int().min(1).default(200),
-  retryMaxMilliseconds: z.number().int().min(1).default(30_000),
-});
 
 /** Bounded so that a slow store slows the pull instead of filling memory. */
 const BUS_CAPACITY = 4;
 
 /**
- * The dossier pipeline: connector → in-process bus → writer, running until `stop()`. Throws at once on invalid
- * options; after that it never throws: failures are retried, logged and visible in `health()`.
+ * The dossier pipeline in one process: connector → bus → writer, running until `stop()`. The bus is in-process (the
+ * embedded default) unless `kafka` is given. Throws at once on invalid options; after that it never throws: failures
+ * are retried, logged and visible in `health()`.
  */
 export function startDossierIngest(o: DossierIngestOptions): DossierIngest {
-  const parsed = Settings.safeParse(o);
-  if (!parsed.success) throw new Error(`invalid dossier ingest options: ${formatZodIssues(parsed.error.issues)}`);
-  const s = parsed.data;
+  const s = dossierSourceSettings(o, 'dossier ingest');
   const clock = o.clock ?? systemClock;
+  if (o.kafka) {
+    const connector = startDossierConnector({ ...o, kafka: o.kafka });
+    const writers = startDossierWriters({
+      db: o.db,
+      kafka: o.kafka,
+      sourceSystems: [s.sourceSystem],
+      retryBaseMilliseconds: s.retryBaseMilliseconds,
+      retryMaxMilliseconds: s.retryMaxMilliseconds,
+      logger: o.logger,
+      clock,
+      ...(o.groupId === undefined ? {} : { groupId: o.groupId }),
+    });
+    return combined(
+      async () => void (await Promise.all([connector.stop(), writers.stop()])),
+      () => ({ pull: connector.health(), write: writers.health() }),
+    );
+  }
+
   const controller = new AbortController();
   const bus = new InProcessBus<DossierBatch>(BUS_CAPACITY);
   const retry = { baseMilliseconds: s.retryBaseMilliseconds, maxMilliseconds: s.retryMaxMilliseconds };
-  const state = {
-    lastSuccessAt: null as Date | null,
-    pullError: null as string | null,
-    writeError: null as string | null,
-    recordsTotal: 0,
-    quarantinedTotal: 0,
-  };
-
-  const connector = runDossierConnector({
-    db: o.db,
-    sourceSystem: s.sourceSystem,
-    sourceUrl: s.sourceUrl,
-    apiKey: s.apiKey,
-    pageSize: s.pageSize,
-    pollIntervalMilliseconds: s.pollIntervalMilliseconds,
-    requestTimeoutMilliseconds: s.requestTimeoutMilliseconds,
-    retry,
-    bus,
-    logger: o.logger,
-    signal: controller.signal,
-    onPulled: () => {
-      state.lastSuccessAt = clock.now();
-      state.pullError = null;
+  const env = { db: o.db, bus, logger: o.logger, clock, signal: controller.signal };
+  const connector = launchDossierConnector(s, env);
+  const writer = launchDossierWriter({ ...env, retry, rejoin: false });
+  return combined(
+    async () => {
+      controller.abort(new Error('dossier ingest stopped'));
+      await Promise.all([connector.done, writer.done]);
+      const { recordsTotal, quarantinedTotal } = writer.health();
+      o.logger.info({ recordsTotal, quarantinedTotal }, 'dossier ingest stopped');
     },
-    onError: (message) => (state.pullError = message),
-  }).catch((err: unknown) => {
-    // The loop handles every expected failure itself; reaching here is a bug, and the pull has stopped.
-    o.logger.error({ err }, 'dossier connector stopped unexpectedly');
-    state.pullError = `connector stopped: ${err instanceof Error ? err.message : String(err)}`;
-  });
+    () => ({ pull: connector.health(), write: writer.health() }),
+  );
+}
 
-  const writer = runDossierWriter({
-    db: o.db,
-    bus,
-    logger: o.logger,
-    signal: controller.signal,
-    retry,
-    onWritten: (batch) => {
-      state.recordsTotal += batch.records.length;
-      state.quarantinedTotal += batch.rejected.length;
-      state.writeError = null;
-    },
-    onError: (message) => (state.writeError = message),
-  }).catch((err: unknown) => {
-    o.logger.error({ err }, 'dossier writer stopped unexpectedly');
-    state.writeError = `writer stopped: ${err instanceof Error ? err.message : String(err)}`;
-  });
-
+function combined(
+  stop: () => Promise<void>,
+  parts: () => {
+    pull: { lastSuccessAt: Date | null; lastError: string | null };
+    write: { lastError: string | null; recordsTotal: number; quarantinedTotal: number };
+  },
+): DossierIngest {
   let stopped: Promise<void> | null = null;
   return {
-    stop() {
-      stopped ??= (async () => {
-        controller.abort(new Error('dossier ingest stopped'));
-        await Promise.all([connector, writer]);
-        o.logger.info({ recordsTotal: state.recordsTotal, quarantinedTotal: state.quarantinedTotal }, 'dossier ingest stopped');
-      })();
-      return stopped;
+    stop: () => (stopped ??= stop()),
+    health() {
+      const { pull, write } = parts();
+      return {
+        lastSuccessAt: pull.lastSuccessAt,
+        lastError: write.lastError ?? pull.lastError,
+        recordsTotal: write.recordsTotal,
+        quarantinedTotal: write.quarantinedTotal,
+      };
     },
-    health: () => ({
-      lastSuccessAt: state.lastSuccessAt,
-      lastError: state.writeError ?? state.pullError,
-      recordsTotal: state.recordsTotal,
-      quarantinedTotal: state.quarantinedTotal,
-    }),
   };
 }

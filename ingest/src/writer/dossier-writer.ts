@@ -15,15 +15,16 @@ export interface DossierWriterOptions {
 }
 
 /**
- * Writes each batch from the bus in one transaction (state, history, rollups, quarantine, checkpoint). A failed write
- * is retried with backoff until it succeeds: a batch is never dropped, and retrying is safe because the write is
- * idempotent. On abort the batch being retried is left unwritten, and so is its checkpoint: the next start pulls it
- * again. Resolves when the signal aborts.
+ * Writes each batch from the bus in one transaction (state, history, rollups, quarantine, and the cursor when it
+ * travels with the batch). A failed write is retried with backoff until it succeeds: a batch is never skipped, and
+ * retrying is safe because the write is idempotent. When the bus takes the batch back (stop, or a Kafka rebalance)
+ * the retrying ends with the batch unwritten and not done: Kafka delivers it again, and without Kafka its cursor was
+ * not stored, so the next start pulls it again. Resolves when the signal aborts.
  */
 export function runDossierWriter(o: DossierWriterOptions): Promise<void> {
-  return o.bus.consume(async (batch) => {
+  return o.bus.consume(async (batch, signal) => {
     const result = await retryWithBackoff(() => writeDossierBatch(o.db, batch.source, batch.records, batch.cursor, batch.rejected), {
-      signal: o.signal,
+      signal,
       ...o.retry,
       isRetryable: () => true,
       onRetry: (err, attempt, delayMilliseconds) => {
