@@ -5,3 +5,5 @@ export * from './http/app';
 export * from './live/live-hub';
 export * from './live/wall-feed';
 export * from './runtime/start-server';
+export * from './policy/policy';
+export * from './runtime/services';

@@ -1,13 +1,24 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import { applyWallPatch, LiveEvents, type SubscribeAck, type WallPatch, type WallSnapshot } from '@ioc/core';
+import type { Socket } from 'socket.io-client';
+import {
+  applyWallPatch,
+  DossierRecord,
+  LiveEvents,
+  writeDossierBatch,
+  type Dossier,
+  type SubscribeAck,
+  type WallPatch,
+  type WallSnapshot,
+} from '@ioc/core';
 import { parseConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { startEmbedded, type Embedded } from '../src/cli/embedded';
+import { connected, officeHoursClock, signedIn, TestClient } from './auth-harness';
 import { expectedWall } from './wall-expectation';
-import { workingMorningClock } from './test-clock';
 
 let app: Embedded;
+const clock = officeHoursClock();
+let leader: TestClient;
 let socket: Socket;
 let state: WallSnapshot | null = null;
 const patches: WallPatch[] = [];
@@ -33,28 +44,26 @@ async function until(what: string, ok: () => boolean, timeoutMilliseconds = 60_0
 }
 
 beforeAll(async () => {
-  const config = parseConfig({
-    PORT: '0',
-    IOC_SIM_PORT: '0',
-    LOG_LEVEL: 'silent',
-    IOC_POLL_INTERVAL_MS: '200',
-  });
-  app = await startEmbedded({
-    config,
-    logger: createLogger('silent'),
-    ephemeral: true,
-    liveSimulator: false,
-    clock: workingMorningClock(),
-  });
-  socket = io(app.url, { transports: ['websocket'] });
+  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
+  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false, clock });
+  // The wall needs a session: the leader of the first-login accounts, password changed, as a person would.
+  leader = await signedIn(app.url, 'lanhdao', firstPassword('lanhdao'));
+  socket = leader.socket();
   socket.on(LiveEvents.patch, (p: WallPatch) => {
     patches.push(p);
     if (state && p.seq === state.seq + 1) state = applyWallPatch(state, p);
   });
+  await connected(socket);
   const ack = (await socket.timeout(10_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
   if (!ack.ok) throw new Error(ack.error.message);
   state = ack.snapshot;
 });
+
+function firstPassword(username: string): string {
+  const account = app.firstAccounts?.find((a) => a.username === username);
+  if (!account?.password) throw new Error(`no first-login account ${username}`);
+  return account.password;
+}
 
 afterAll(async () => {
   socket?.close();
@@ -88,11 +97,10 @@ it('a change at the source reaches the subscribed client as a numbered patch wit
 });
 
 it('a second client subscribing now gets a snapshot equal to the patched state of the first', async () => {
-  const other = io(app.url, { transports: ['websocket'] });
+  const other = leader.socket();
   try {
-    const ack = (await other.timeout(10_000).emitWithAck(LiveEvents.subscribe, {
-      dashboard: 'wall',
-    })) as SubscribeAck;
+    await connected(other);
+    const ack = (await other.timeout(10_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     await until('both clients at the same sequence', () => state!.seq >= ack.snapshot.seq);
@@ -108,14 +116,107 @@ it('a malformed subscription is answered with a clear error, not silence', async
   if (!ack.ok) expect(ack.error.message).toContain('dashboard');
 });
 
+it('a department’s socket gets its own agency’s rows in its own numbered patches, never another room’s', async () => {
+  const department = await signedIn(app.url, 'soyte', firstPassword('soyte'));
+  const own = department.socket();
+  const patches: WallPatch[] = [];
+  try {
+    await connected(own);
+    own.on(LiveEvents.patch, (p: WallPatch) => patches.push(p));
+    // Asking for more than its scope is refused outright, not narrowed.
+    const wider = (await own.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall', agency: 'SNV' })) as SubscribeAck;
+    expect(wider).toMatchObject({ ok: false, error: { code: 'request.invalid' } });
+    const ack = (await own.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
+    if (!ack.ok) throw new Error(ack.error.message);
+    let view = ack.snapshot;
+    expect(view.rows.map((r) => r.agencyCode)).toEqual(['SYT']);
+    const apply = () => {
+      for (const p of patches.splice(0)) {
+        // Rows of its own scope only (a patch without rows carries the source's freshness), numbered for its room.
+        expect(p.seq).toBe(view.seq + 1);
+        expect(p.rows.every((r) => r.agencyCode === 'SYT')).toBe(true);
+        view = applyWallPatch(view, p);
+        expect(view.totals).toEqual(Object.fromEntries(Object.entries(view.rows[0]!).filter(([k]) => k !== 'agencyCode')));
+      }
+    };
+    // A dossier received now by Sở Nội vụ, written as the writer writes: the province sees it, the department not.
+    const received = (agency: string) => row(state!, agency).received;
+    const snvBefore = received('SNV');
+    await writeDossierBatch(app.store.db, 'dvc', [receivedNow('SNV')], null);
+    await until('the province to count the new SNV dossier', () => received('SNV') === snvBefore + 1, 15_000);
+    apply();
+    expect(row(view, 'SYT').received).toBe(received('SYT'));
+    // One for Sở Y tế: now the department's wall moves, by exactly that dossier.
+    const sytBefore = row(view, 'SYT').received;
+    await writeDossierBatch(app.store.db, 'dvc', [receivedNow('SYT')], null);
+    await until('the department to count its new dossier', () => (apply(), row(view, 'SYT').received === sytBefore + 1), 15_000);
+    expect(row(view, 'SYT')).toEqual(row(state!, 'SYT'));
+    const rooms = [...(app.server.hub.io.of('/').sockets.get(own.id!)?.rooms ?? [])];
+    expect(rooms.filter((r) => r.startsWith('wall:'))).toEqual(['wall:19/SYT']);
+  } finally {
+    own.close();
+  }
+});
+
+const row = (s: WallSnapshot, agency: string) => s.rows.find((r) => r.agencyCode === agency)!;
+
+/** A dossier of `agency` received a moment ago, with an id the simulator never serves (so ingest leaves it be). */
+function receivedNow(agency: string): Dossier {
+  const template = app.simulator.records().find((r) => r.handling_agency_code === agency)!;
+  const now = clock.now().toISOString();
+  return DossierRecord.parse({
+    ...template,
+    source_id: `e2e-${agency}-${Date.now()}`,
+    dossier_code: `E2E-${agency}-${Date.now()}`,
+    version: 1,
+    status: 'received',
+    submitted_at: now,
+    received_at: now,
+    transferred_at: null,
+    status_changed_at: now,
+    source_updated_at: now,
+    due_at: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
+    rescheduled_due_at: null,
+    apology_issued_at: null,
+    supplement_periods: [],
+    finished_at: null,
+    returned_at: null,
+    paid_at: null,
+    rating: null,
+  });
+}
+
+it('the display link pairs a wall device whose socket subscribes like a person’s', async () => {
+  const token = app.firstAccounts!.find((a) => a.role === 'display')!.displayToken!;
+  const device = new TestClient(app.url);
+  const pair = await device.request('GET', `/wall?display=${encodeURIComponent(token)}`, undefined, { redirect: 'manual' });
+  expect(pair.status).toBe(303);
+  const wall = device.socket();
+  try {
+    await connected(wall);
+    const ack = (await wall.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
+    expect(ack.ok).toBe(true);
+    if (ack.ok) expect(ack.snapshot.rows.length).toBe(state!.rows.length);
+  } finally {
+    wall.close();
+  }
+});
+
+it('an unauthenticated socket is refused at the handshake', async () => {
+  const anonymous = new TestClient(app.url).socket();
+  try {
+    await expect(connected(anonymous)).rejects.toMatchObject({
+      data: { code: 'auth.required', message: 'Bạn cần đăng nhập để tiếp tục.' },
+    });
+  } finally {
+    anonymous.close();
+  }
+});
+
 it('GET /healthz is 200 with status ok once the store is migrated and the hub is up; /metrics speaks Prometheus', async () => {
   const health = await fetch(`${app.url}/healthz`);
   expect(health.status).toBe(200);
-  expect(await health.json()).toMatchObject({
-    status: 'ok',
-    store: 'pglite',
-    live: { ready: true },
-  });
+  expect(await health.json()).toMatchObject({ status: 'ok', store: 'pglite', live: { ready: true } });
   const metrics = await fetch(`${app.url}/metrics`);
   expect(metrics.headers.get('content-type')).toContain('text/plain');
   const text = await metrics.text();
@@ -126,16 +227,7 @@ it('GET /healthz is 200 with status ok once the store is migrated and the hub is
 it('an unknown API path answers a JSON 404 in Vietnamese by default and English on request', async () => {
   const vi = await fetch(`${app.url}/api/nothing-here`);
   expect(vi.status).toBe(404);
-  expect(await vi.json()).toMatchObject({
-    error: {
-      code: 'request.notFound',
-      message: 'Không tìm thấy /api/nothing-here.',
-    },
-  });
-  const en = await fetch(`${app.url}/api/nothing-here`, {
-    headers: { 'accept-language': 'en-GB' },
-  });
-  expect(await en.json()).toMatchObject({
-    error: { message: 'Not found: /api/nothing-here.' },
-  });
+  expect(await vi.json()).toMatchObject({ error: { code: 'request.notFound', message: 'Không tìm thấy /api/nothing-here.' } });
+  const en = await fetch(`${app.url}/api/nothing-here`, { headers: { 'accept-language': 'en-GB' } });
+  expect(await en.json()).toMatchObject({ error: { message: 'Not found: /api/nothing-here.' } });
 });

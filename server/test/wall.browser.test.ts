@@ -8,10 +8,8 @@ import { DEFAULT_WEB_DIST } from '../src/http/app';
 import { parseConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { startEmbedded, type Embedded } from '../src/cli/embedded';
+import { officeHoursClock } from './auth-harness';
 import { expectedWall } from './wall-expectation';
-import { workingMorningClock } from './test-clock';
-
-const clock = workingMorningClock();
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Flags that work headless as root on these machines (recipes.md §6).
@@ -26,27 +24,18 @@ const ARGS = [
 ];
 
 let app: Embedded;
+const clock = officeHoursClock();
 let context: BrowserContext;
 let page: Page;
 let profile: string;
 const consoleProblems: string[] = [];
+let signedIn = false;
 
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html')))
     throw new Error('web/dist is missing: `npm test` builds it first (npm run build:web)');
-  const config = parseConfig({
-    PORT: '0',
-    IOC_SIM_PORT: '0',
-    LOG_LEVEL: 'silent',
-    IOC_POLL_INTERVAL_MS: '200',
-  });
-  app = await startEmbedded({
-    config,
-    logger: createLogger('silent'),
-    ephemeral: true,
-    liveSimulator: false,
-    clock,
-  });
+  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
+  app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false, clock });
   profile = mkdtempSync(join(tmpdir(), 'ioc-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -58,6 +47,8 @@ beforeAll(async () => {
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (msg) => {
+    // Before signing in, "who am I?" is answered 401 and Chromium logs every 4xx fetch: that one is expected.
+    if (msg.text().includes('status of 401') && msg.location().url.endsWith('/api/auth/me') && !signedIn) return;
     if (msg.type() === 'error' || msg.type() === 'warning') consoleProblems.push(`${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => consoleProblems.push(`pageerror: ${err.message}`));
@@ -93,15 +84,32 @@ function expectedTotals() {
   return { received, overdue, open };
 }
 
-it('opens /wall in Vietnamese and shows the numbers the source served', async () => {
+const NEW_PASSWORD = 'Đồi chè Tân Cương xanh mướt';
+
+it('sends /wall to the sign-in page, then to the change-password page on a first login', async () => {
+  const first = app.firstAccounts!.find((a) => a.username === 'lanhdao')!.password!;
   await page.goto(`${app.url}/wall`);
+  await page.waitForURL(`${app.url}/login`);
   expect(await page.getAttribute('html', 'lang')).toBe('vi');
-  await expect
-    .poll(() => shownNumber('tile-received'), {
-      timeout: 90_000,
-      interval: 250,
-    })
-    .toBe(expectedTotals().received);
+  expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Đăng nhập');
+  await page.getByLabel('Tên đăng nhập').fill('lanhdao');
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(first);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  signedIn = true;
+
+  await page.waitForURL(`${app.url}/password`);
+  expect(await page.getByTestId('password-account').innerText()).toBe('Tài khoản: Lãnh đạo UBND tỉnh');
+  await page.getByLabel('Mật khẩu hiện tại').fill(first);
+  await page.getByLabel('Mật khẩu mới', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel('Nhập lại mật khẩu mới').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
+  await page.waitForURL(`${app.url}/wall`);
+  expect(await page.getByTestId('signed-in').innerText()).toContain('Lãnh đạo UBND tỉnh');
+});
+
+it('opens /wall in Vietnamese and shows the numbers the source served', async () => {
+  expect(await page.getAttribute('html', 'lang')).toBe('vi');
+  await expect.poll(() => shownNumber('tile-received'), { timeout: 30_000, interval: 250 }).toBe(expectedTotals().received);
   expect(await shownNumber('tile-open')).toBe(expectedTotals().open);
   expect(await page.getByText('Quá hạn').first().isVisible()).toBe(true);
 });
@@ -116,13 +124,16 @@ it('changes the numbers live when the simulator produces more dossiers, without 
     target = expectedTotals().received;
   }
   expect(target).toBeGreaterThan(before);
-  await expect
-    .poll(() => shownNumber('tile-received'), {
-      timeout: 15_000,
-      interval: 100,
-    })
-    .toBe(target);
+  await expect.poll(() => shownNumber('tile-received'), { timeout: 15_000, interval: 100 }).toBe(target);
   expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+});
+
+it('signs out: back to the sign-in page, and the wall is closed to this browser', async () => {
+  await page.getByTestId('sign-out').click();
+  await page.waitForURL(`${app.url}/login`);
+  signedIn = false;
+  await page.goto(`${app.url}/wall`);
+  await page.waitForURL(`${app.url}/login`);
 });
 
 it('logged no console error or warning, and broke no rule of the Content-Security-Policy', async () => {

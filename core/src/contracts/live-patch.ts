@@ -10,6 +10,8 @@ export const LiveEvents = {
   subscribe: 'dashboard:subscribe',
   unsubscribe: 'dashboard:unsubscribe',
   patch: 'dashboard:patch',
+  /** The session ended; the server closes the socket right after. Payload: `SessionEndedEvent`. */
+  sessionEnded: 'session:ended',
 } as const;
 
 /** Applies a patch to a snapshot: replace the changed rows, keep the rest. Pure; used by the web store and tests. */

@@ -44,10 +44,20 @@ export const WallPatch = z.object({
 });
 export type WallPatch = z.infer<typeof WallPatch>;
 
-/** Client → server: `dashboard:subscribe` with this payload and an ack callback. */
-export const SubscribeRequest = z.object({ dashboard: DashboardId });
+/**
+ * Client → server: `dashboard:subscribe` with this payload and an ack callback. Strict: a client never names a room,
+ * a unit or an agency; the server picks the room from the session's scope, and refuses any other field.
+ */
+export const SubscribeRequest = z.object({ dashboard: DashboardId }).strict();
 export type SubscribeRequest = z.infer<typeof SubscribeRequest>;
 
 export type SubscribeAck = { ok: true; snapshot: WallSnapshot } | { ok: false; error: { code: string; message: string } };
+
+/** `GET /api/dashboards/wall`: the wall's current state within the caller's scope, or one agency of it. */
+export const WallQuery = z.object({ agency: z.string().trim().min(2).max(24).optional() }).strict();
+export type WallQuery = z.infer<typeof WallQuery>;
+
+/** Server → client before it closes a socket whose session ended (logout, revoked, locked, closed, expired). */
+export type SessionEndedEvent = { code: string; message: string };
 
 export { LiveEvents, applyWallPatch } from './live-patch';

@@ -9,7 +9,77 @@ export const MigrationChanged = defineError('store.migrationChanged', 500, z.obj
 export const ConfigInvalid = defineError('config.invalid', 400, z.object({ issues: z.string() }));
 export const Internal = defineError('server.internal', 500, z.object({ reqId: z.string() }));
 
-/** Every code the product can answer with; the message catalogues must cover exactly these. */
-export const ERROR_CODES = [RequestInvalid, NotFound, DashboardUnknown, DataDirInUse, MigrationChanged, ConfigInvalid, Internal].map(
-  (e) => e.code,
+const none = z.object({});
+
+// Signing in and sessions (domain.md §1.3).
+export const AuthRequired = defineError('auth.required', 401, none);
+export const SessionExpired = defineError('auth.sessionExpired', 401, none);
+export const InvalidCredentials = defineError('auth.invalidCredentials', 401, none);
+export const TemporarilyLocked = defineError(
+  'auth.temporarilyLocked',
+  423,
+  z.object({ failures: z.number().int(), minutes: z.number().int(), lockedUntil: z.string() }),
 );
+export const AccountLocked = defineError('auth.accountLocked', 403, none);
+export const AccountClosed = defineError('auth.accountClosed', 403, none);
+export const PasswordChangeRequired = defineError(
+  'auth.passwordChangeRequired',
+  403,
+  z.object({ reason: z.enum(['firstLogin', 'reset', 'expired']) }),
+);
+export const CurrentPasswordWrong = defineError('auth.currentPasswordWrong', 400, none);
+export const CsrfInvalid = defineError('auth.csrfInvalid', 403, none);
+export const Forbidden = defineError('auth.forbidden', 403, z.object({ action: z.string() }));
+export const LoginRateLimited = defineError('auth.rateLimited', 429, z.object({ minutes: z.number().int() }));
+export const DisplayTokenInvalid = defineError('auth.displayTokenInvalid', 401, none);
+
+// Password rules (000 Art 5.6: at least 8 characters; common ones refused [P]).
+export const PasswordTooShort = defineError('password.tooShort', 400, z.object({ min: z.number().int() }));
+export const PasswordCommon = defineError('password.common', 400, none);
+export const PasswordContainsUsername = defineError('password.containsUsername', 400, none);
+export const PasswordReused = defineError('password.reused', 400, none);
+
+// Account administration (000 Art 5.7, 004 Art 4.8).
+export const AccountExists = defineError('account.exists', 409, z.object({ username: z.string() }));
+export const AccountNotFound = defineError('account.notFound', 404, z.object({ username: z.string() }));
+export const AccountHasActed = defineError('account.hasActed', 409, z.object({ username: z.string() }));
+export const AccountIsClosed = defineError('account.closed', 409, z.object({ username: z.string() }));
+export const AccountSelfAction = defineError('account.selfAction', 409, none);
+export const ScopeUnknown = defineError('account.scopeUnknown', 400, z.object({ scope: z.string() }));
+export const ScopeRequired = defineError('account.scopeRequired', 400, z.object({ role: z.string() }));
+export const RoleNotForPassword = defineError('account.passwordNotForDisplay', 400, none);
+
+/** Every code the product can answer with; the message catalogues must cover exactly these. */
+export const ERROR_CODES = [
+  RequestInvalid,
+  NotFound,
+  DashboardUnknown,
+  DataDirInUse,
+  MigrationChanged,
+  ConfigInvalid,
+  Internal,
+  AuthRequired,
+  SessionExpired,
+  InvalidCredentials,
+  TemporarilyLocked,
+  AccountLocked,
+  AccountClosed,
+  PasswordChangeRequired,
+  CurrentPasswordWrong,
+  CsrfInvalid,
+  Forbidden,
+  LoginRateLimited,
+  DisplayTokenInvalid,
+  PasswordTooShort,
+  PasswordCommon,
+  PasswordContainsUsername,
+  PasswordReused,
+  AccountExists,
+  AccountNotFound,
+  AccountHasActed,
+  AccountIsClosed,
+  AccountSelfAction,
+  ScopeUnknown,
+  ScopeRequired,
+  RoleNotForPassword,
+].map((e) => e.code);

@@ -4,6 +4,7 @@ import { startDossierIngest, startDossierSimulator, type DossierSimulator } from
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { startServer, type RunningServer } from '../runtime/start-server';
+import type { FirstAccount } from '../users/users.service';
 import { openStore, type OpenedStore } from './open-store';
 
 export interface EmbeddedOptions {
@@ -22,6 +23,8 @@ export interface Embedded {
   store: OpenedStore;
   simulator: DossierSimulator;
   server: RunningServer;
+  /** The first-login accounts created because the store had none (printed once), or null. */
+  firstAccounts: FirstAccount[] | null;
   stop(): Promise<void>;
 }
 
@@ -63,13 +66,16 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     clockSeconds: config.IOC_LIVE_CLOCK_SECONDS,
     ...(o.webDist ? { webDist: o.webDist } : {}),
     healthDetails: () => ({ ingest: { dvc: ingest.health() } }),
+    loginFailuresPerAddress: config.IOC_LOGIN_FAILURES_PER_ADDRESS,
   });
+  const firstAccounts = await server.accounts.users.seedFirstAccounts();
   return {
     url: server.url,
     catalogue,
     store,
     simulator,
     server,
+    firstAccounts,
     async stop() {
       await ingest.stop();
       await simulator.stop();

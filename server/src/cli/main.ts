@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
-import { IocError, renderMessage } from '@ioc/core';
-import { runStart } from './commands/start';
-import { runServe } from './commands/serve';
-import { runIngest } from './commands/ingest';
-import { runMigrate } from './commands/migrate';
-import { runSimulate, SIMULATED_SYSTEMS } from './commands/simulate';
+import { IocError, ROLES, RequesterKind, renderMessage } from '@ioc/core';
+import type { UserActionName, UserFlags } from './commands/user';
+import { SIMULATED_SYSTEMS } from './commands/simulated-systems';
+
+// Commands are imported when run, not before: `ioc user list` never loads the HTTP server, socket.io or the
+// simulators, and `--help` answers at once.
 
 /** Flags shared by every command; each maps to the environment variable of the same meaning (README table). */
 function withStoreFlags(cmd: Command): Command {
@@ -58,18 +58,18 @@ export function buildProgram(): Command {
     .option('--ephemeral', 'keep the embedded store in memory; nothing is written to disk')
     .addOption(new Option('--rate <n>', 'simulator changes per second at the least (IOC_SIM_RATE, default 1)'))
     .addOption(new Option('--seed <n>', 'simulator seed (IOC_SIM_SEED)'))
-    .action((f: Flags) => runStart({ ...toConfig(f), ephemeral: f.ephemeral ?? false }));
+    .action(async (f: Flags) => (await import('./commands/start')).runStart({ ...toConfig(f), ephemeral: f.ephemeral ?? false }));
 
   withHttpFlags(withStoreFlags(program.command('server').description('run the API and live hub over the configured store'))).action(
-    (f: Flags) => runServe(toConfig(f)),
+    async (f: Flags) => (await import('./commands/serve')).runServe(toConfig(f)),
   );
 
   withStoreFlags(
     program.command('ingest').description('pull the dossier system (IOC_DVC_URL, IOC_DVC_API_KEY) into the configured store'),
-  ).action((f: Flags) => runIngest(toConfig(f)));
+  ).action(async (f: Flags) => (await import('./commands/ingest')).runIngest(toConfig(f)));
 
-  withStoreFlags(program.command('migrate').description('apply pending database migrations and list what is applied')).action((f: Flags) =>
-    runMigrate(toConfig(f)),
+  withStoreFlags(program.command('migrate').description('apply pending database migrations and list what is applied')).action(
+    async (f: Flags) => (await import('./commands/migrate')).runMigrate(toConfig(f)),
   );
 
   withHttpFlags(program.command('simulate').description(`serve a simulated source system: ${SIMULATED_SYSTEMS.join(', ')}`))
@@ -77,7 +77,51 @@ export function buildProgram(): Command {
     .addOption(new Option('--rate <n>', 'changes per second at the least (IOC_SIM_RATE)'))
     .addOption(new Option('--seed <n>', 'deterministic seed (IOC_SIM_SEED)'))
     .addOption(new Option('--api-key <key>', 'API key clients must send (IOC_DVC_API_KEY; default: random, printed)'))
-    .action((system: string, f: Flags) => runSimulate(system, { ...toConfig(f), IOC_SIM_PORT: f.port, apiKey: f.apiKey }));
+    .action(async (system: string, f: Flags) =>
+      (await import('./commands/simulate')).runSimulate(system, { ...toConfig(f), IOC_SIM_PORT: f.port, apiKey: f.apiKey }),
+    );
+
+  const user = program
+    .command('user')
+    .description('manage accounts in the configured store (DATABASE_URL or IOC_DATA_DIR); every action is audited');
+  withStoreFlags(user.command('add').description('create an account; prints its first-login password (or display link) once'))
+    .argument('<name>', 'login name: 3–40 lower-case letters, digits, dot, dash or underscore')
+    .addOption(new Option('--role <role>', 'the account role').choices(ROLES).makeOptionMandatory())
+    .addOption(
+      new Option('--scope <code>', 'a commune code, an agency code (SYT, UBND-05443) or the province code; default: the whole province'),
+    )
+    .addOption(new Option('--password <password>', 'first-login password (changed at first sign-in); default: generated'))
+    .addOption(new Option('--display-name <name>', "the person's or device's name"))
+    .option('--json', 'print the result as JSON')
+    .addOption(new Option('--request-ref <ref>', 'reference of the written request (kept in the audit log)'))
+    .addOption(new Option('--requester <kind>', 'who asked in writing').choices(RequesterKind.options))
+    .action(async (name: string, f: Flags & UserFlags) => (await import('./commands/user')).runUserAdd(name, { ...f, ...toConfig(f) }));
+  withStoreFlags(user.command('list').description('list accounts with their role, scope and state'))
+    .option('--json', 'print the accounts as JSON')
+    .action(async (f: Flags & UserFlags) => (await import('./commands/user')).runUserList({ ...f, ...toConfig(f) }));
+  const actions: [UserActionName, string][] = [
+    ['lock', 'lock an account (no sign-in, sessions ended) until unlocked'],
+    ['unlock', 'lift an admin lock or a lock from repeated wrong passwords'],
+    ['close', 'close an account for good (it is kept, with its history)'],
+    ['reset', 'issue a new first-login password (or display link); prints it once'],
+  ];
+  for (const [action, description] of actions) {
+    withStoreFlags(user.command(action).description(description))
+      .argument('<name>', 'login name')
+      .option('--json', 'print the result as JSON')
+      .addOption(new Option('--request-ref <ref>', 'reference of the written request (kept in the audit log)'))
+      .addOption(new Option('--requester <kind>', 'who asked in writing').choices(RequesterKind.options))
+      .action(async (name: string, f: Flags & UserFlags) =>
+        (await import('./commands/user')).runUserAction(action, name, { ...f, ...toConfig(f) }),
+      );
+  }
+
+  const auditCommand = program.command('audit').description('the append-only, hash-chained audit log');
+  withStoreFlags(auditCommand.command('verify').description('check the hash chain; exits 1 naming the first broken row'))
+    .option('--json', 'print the result as JSON')
+    .action(async (f: Flags & { json?: boolean }) =>
+      (await import('./commands/audit')).runAuditVerify({ ...toConfig(f), ...(f.json ? { json: true } : {}) }),
+    );
 
   return program;
 }

@@ -44,6 +44,11 @@ export const ConfigSchema = z.object({
     .default(500),
   IOC_LIVE_PATCHES_PER_SECOND: positive(4, 'a number of patches per second greater than 0'),
   IOC_LIVE_CLOCK_SECONDS: positive(5, 'a number of seconds greater than 0'),
+  IOC_LOGIN_FAILURES_PER_ADDRESS: z.coerce
+    .number({ error: 'expected a whole number of failed sign-ins' })
+    .int('expected a whole number of failed sign-ins')
+    .min(1, 'expected at least 1')
+    .default(20),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -3,23 +3,42 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
-import { loadCatalogue } from '@ioc/core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { loadCatalogue, migrate, openPgliteDb, systemClock, type Catalogue, type Db } from '@ioc/core';
 import { createApp, type AppOptions } from './app';
 import { createLogger } from '../logging/logger';
 import { createMetrics } from '../metrics/metrics';
+import { createAccountServices, type AccountServices } from '../runtime/services';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
+let db: Db;
+let catalogue: Catalogue;
+let accounts: AccountServices;
+beforeAll(async () => {
+  db = await openPgliteDb();
+  await migrate(db);
+  catalogue = await loadCatalogue();
+  accounts = createAccountServices({ db, clock: systemClock, catalogue });
+});
+afterAll(() => db?.close());
+
 async function serve(overrides: Partial<AppOptions>): Promise<string> {
   const app = createApp({
     logger: createLogger('silent'),
     metrics: createMetrics(),
-    catalogue: await loadCatalogue(),
+    catalogue,
     health: () => ({ ready: true, details: {} }),
+    auth: accounts.auth,
+    users: accounts.users,
+    policy: accounts.policy,
+    hub: () => {
+      throw new Error('no live hub in this test');
+    },
+    loginFailuresPerAddress: 20,
     ...overrides,
   });
   const server = createServer(app);

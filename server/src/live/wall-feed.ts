@@ -9,6 +9,8 @@ import {
   type Catalogue,
   type Db,
   type KpiTotals,
+  type Scope,
+  type ScopeIndex,
 } from '@ioc/core';
 
 export interface WallState {
@@ -50,4 +52,14 @@ export function changedRows(previous: WallState | null, next: WallState): Agency
       b.overdue !== r.overdue
     );
   });
+}
+
+/**
+ * The wall as seen from `scope`: only the rows of agencies in scope, and totals summed over those rows (never a share
+ * of the province's totals). The province scope sees the state itself.
+ */
+export function scopeWallState(state: WallState, scope: Scope, scopes: ScopeIndex): WallState {
+  if (scopes.isProvinceWide(scope)) return state;
+  const rows = state.rows.filter((r) => scopes.agencyInScope(scope, r.agencyCode));
+  return { ...state, rows, totals: sumDayKpis(rows) };
 }

@@ -5,6 +5,7 @@ import { createApp } from '../http/app';
 import { LiveHub } from '../live/live-hub';
 import type { Logger } from '../logging/logger';
 import { createMetrics, type Metrics } from '../metrics/metrics';
+import { createAccountServices, type AccountServices } from './services';
 
 export interface ServerOptions {
   db: Db;
@@ -18,6 +19,8 @@ export interface ServerOptions {
   webDist?: string;
   /** Extra facts for `/healthz` (e.g. the ingest pipeline's state). */
   healthDetails?: () => Record<string, unknown>;
+  /** Failed sign-ins per client address within 15 minutes before 429 (IOC_LOGIN_FAILURES_PER_ADDRESS). */
+  loginFailuresPerAddress?: number;
 }
 
 export interface RunningServer {
@@ -26,6 +29,8 @@ export interface RunningServer {
   hub: LiveHub;
   metrics: Metrics;
   http: HttpServer;
+  /** Sign-in, sessions, accounts and the policy, over the server's store. */
+  accounts: AccountServices;
   close(): Promise<void>;
 }
 
@@ -35,12 +40,18 @@ export interface RunningServer {
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const metrics = createMetrics();
+  const accounts = createAccountServices(o);
   let hub: LiveHub | null = null;
   let ready = false;
   const app = createApp({
     logger: o.logger,
     metrics,
     catalogue: o.catalogue,
+    auth: accounts.auth,
+    users: accounts.users,
+    policy: accounts.policy,
+    hub: () => hub!,
+    loginFailuresPerAddress: o.loginFailuresPerAddress ?? 20,
     ...(o.webDist ? { webDist: o.webDist } : {}),
     health: () => ({
       ready,
@@ -54,6 +65,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     clock: o.clock,
     logger: o.logger.child({ component: 'live' }),
     metrics,
+    auth: accounts.auth,
+    policy: accounts.policy,
+    scopes: accounts.scopes,
     patchesPerSecond: o.patchesPerSecond,
     clockSeconds: o.clockSeconds,
   });
@@ -75,6 +89,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     hub: liveHub,
     metrics,
     http,
+    accounts,
     async close() {
       ready = false;
       await liveHub.close();

@@ -1,4 +1,4 @@
-import type { DashboardId, SubscribeAck, WallPatch } from '@ioc/core';
+import type { DashboardId, SessionEndedEvent, SubscribeAck, WallPatch } from '@ioc/core';
 import { LiveEvents } from './wall-contract';
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 
@@ -14,6 +14,11 @@ export interface WallChannelHandlers {
   onPatch(patch: WallPatch): void;
   /** A `dashboard:patch` that is not a wall patch: the state may have missed something. */
   onMalformedPatch(): void;
+  /**
+   * The server refused the connection for want of a valid session (`auth.*`, at the handshake) or ended the session
+   * (`session:ended`): no retry will help, the person must sign in again.
+   */
+  onSessionRefused?(reason: SessionEndedEvent): void;
 }
 
 export interface WallChannel {
@@ -32,6 +37,10 @@ export interface WallChannelOptions {
   transports?: ManagerOptions['transports'];
   /** Delay before reconnecting when the server closed the socket or refused the handshake; default 5 s. */
   refusedRetryMilliseconds?: number;
+  /** The interface language for the server's messages; default: `<html lang>`. */
+  language?: string;
+  /** Extra handshake headers (node clients in tests: the session cookie). Browsers send the cookie themselves. */
+  extraHeaders?: Record<string, string>;
 }
 
 /**
@@ -44,8 +53,10 @@ export function openWallChannel(handlers: WallChannelHandlers, options: WallChan
     path: options.path ?? '/socket.io',
     reconnection: true,
     reconnectionAttempts: Infinity,
+    query: { lang: options.language ?? globalThis.document?.documentElement.lang ?? 'vi' },
   };
   if (options.transports) socketOptions.transports = options.transports;
+  if (options.extraHeaders) socketOptions.extraHeaders = options.extraHeaders;
   const socket = options.url === undefined ? io(socketOptions) : io(options.url, socketOptions);
   let closed = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -63,9 +74,18 @@ export function openWallChannel(handlers: WallChannelHandlers, options: WallChan
     handlers.onDisconnect();
     if (reason === 'io server disconnect') retryLater();
   });
-  socket.on('connect_error', () => {
+  socket.on('connect_error', (err: Error & { data?: unknown }) => {
+    const reason = sessionRefusal(err.data);
+    if (reason && handlers.onSessionRefused) {
+      handlers.onSessionRefused(reason);
+      return;
+    }
     // `active` is false when the server refused the handshake: socket.io will not retry by itself.
     if (!socket.active) retryLater();
+  });
+  socket.on(LiveEvents.sessionEnded, (payload: unknown) => {
+    const reason = sessionRefusal(payload);
+    if (reason) handlers.onSessionRefused?.(reason);
   });
   socket.io.on('reconnect_attempt', (attempt) => handlers.onReconnectAttempt(attempt));
   socket.on(LiveEvents.patch, (payload: unknown) => {
@@ -119,6 +139,12 @@ function isWallState(value: unknown): boolean {
     Array.isArray(value.rows) &&
     value.rows.every((r) => isRecord(r) && typeof r.agencyCode === 'string' && isCounters(r))
   );
+}
+
+/** An `auth.*` refusal from the server (handshake error data or `session:ended`), or null. */
+function sessionRefusal(value: unknown): SessionEndedEvent | null {
+  if (!isRecord(value) || typeof value.code !== 'string' || !value.code.startsWith('auth.')) return null;
+  return { code: value.code, message: typeof value.message === 'string' ? value.message : '' };
 }
 
 export function isWallPatch(value: unknown): value is WallPatch {

@@ -1,9 +1,12 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { installAuthGuard } from './auth-guard';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** i18n key of the page name, for the document title. */
     titleKey?: string;
+    /** Reachable without a session (the sign-in page). */
+    public?: boolean;
   }
 }
 
@@ -14,10 +17,19 @@ declare module 'vue-router' {
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/wall' },
   { path: '/wall', name: 'wall', component: () => import('../wall/wall-page.vue'), meta: { titleKey: 'wall.pageTitle' } },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('../auth/login-page.vue'),
+    meta: { titleKey: 'auth.signInTitle', public: true },
+  },
+  { path: '/password', name: 'password', component: () => import('../auth/password-page.vue'), meta: { titleKey: 'auth.changeTitle' } },
   // Until the other screens exist, an unknown address shows the wall rather than a blank page.
   { path: '/:unknown(.*)*', redirect: '/wall' },
 ];
 
 export function createAppRouter() {
-  return createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  const router = createRouter({ history: createWebHistory(import.meta.env.BASE_URL), routes });
+  installAuthGuard(router);
+  return router;
 }

@@ -40,6 +40,8 @@ export const useWallStore = defineStore('wall', () => {
   const link = ref<LinkState>('connecting');
   /** The server's answer when it refused the subscription; cleared by the next snapshot. */
   const refusal = ref<{ code: string; message: string } | null>(null);
+  /** Set when the server refused or ended the session (`auth.*`): retrying cannot help, the page sends to sign-in. */
+  const sessionRefused = ref<{ code: string; message: string } | null>(null);
   /** True from a gap, a day change or a reconnect until the fresh snapshot has arrived. */
   const awaitingSnapshot = ref(false);
   /** Snapshots requested because the patch stream could not be trusted (gaps, new day, malformed patch). */
@@ -123,6 +125,9 @@ export const useWallStore = defineStore('wall', () => {
       refusal.value = null;
       link.value = 'live';
       hydrate(ack.snapshot);
+    } else if (ack.error.code.startsWith('auth.')) {
+      refusal.value = ack.error;
+      sessionRefused.value = ack.error;
     } else {
       refusal.value = ack.error;
       retryTimer = setTimeout(() => {
@@ -140,6 +145,7 @@ export const useWallStore = defineStore('wall', () => {
   /** Opens the live channel (once) and keeps the state current until `disconnect`. */
   function connect(options: WallConnectOptions = {}): void {
     if (channel) return;
+    sessionRefused.value = null;
     settings = { ...settings, ...stripUndefined(options) };
     link.value = 'connecting';
     const open = options.open ?? ((handlers: WallChannelHandlers) => openWallChannel(handlers));
@@ -169,6 +175,10 @@ export const useWallStore = defineStore('wall', () => {
       onMalformedPatch() {
         requestSnapshot();
       },
+      onSessionRefused(reason) {
+        refusal.value = reason;
+        sessionRefused.value = reason;
+      },
     });
   }
 
@@ -187,6 +197,7 @@ export const useWallStore = defineStore('wall', () => {
     snapshot,
     link,
     refusal,
+    sessionRefused,
     awaitingSnapshot,
     resyncCount,
     day,

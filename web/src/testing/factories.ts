@@ -1,4 +1,4 @@
-import type { AgencyKpiRow, Catalogue, KpiTotals, WallPatch, WallSnapshot } from '@ioc/core';
+import type { AgencyKpiRow, Catalogue, KpiTotals, SessionInfo, WallPatch, WallSnapshot } from '@ioc/core';
 
 /** Test factories: defaults filled in, override what the test is about. */
 
@@ -95,5 +95,23 @@ export function makeCatalogue(): Catalogue {
         unitCode: '01840',
       },
     ],
+  };
+}
+
+/** What `/api/auth/me` says about a session: a leader of the whole province unless told otherwise. */
+export function makeSessionInfo(over: Partial<SessionInfo['user']> = {}, kind: 'interactive' | 'display' = 'interactive'): SessionInfo {
+  return {
+    user: {
+      username: 'lanhdao',
+      displayName: 'Lãnh đạo UBND tỉnh',
+      role: 'leader',
+      scope: { unitCode: '19', agencyCode: null },
+      passwordChangeRequired: null,
+      passwordExpiresAt: '2026-09-11T03:00:00.000Z',
+      dashboard: null,
+      ...over,
+    },
+    csrfToken: 'csrf-123',
+    session: { kind, expiresAt: '2026-03-11T15:00:00.000Z', idleTimeoutSeconds: kind === 'interactive' ? 1800 : null },
   };
 }

@@ -1,4 +1,4 @@
-import type { SubscribeAck } from '@ioc/core';
+import type { SessionInfo, SubscribeAck } from '@ioc/core';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,7 +10,9 @@ import { LOCALE_STORAGE_KEY } from '../i18n/locale';
 import { routes } from '../router';
 import { useCatalogueStore } from '../stores/catalogue';
 import { useWallStore, type WallConnectOptions } from '../stores/wall';
-import { makeCatalogue, makePatch, makeRow, makeSnapshot } from '../testing/factories';
+import { makeCatalogue, makePatch, makeRow, makeSessionInfo, makeSnapshot } from '../testing/factories';
+import { useSessionStore } from '../auth/session';
+import type { WallChannelHandlers } from '../live/socket';
 
 const rows = [
   makeRow({ agencyCode: 'SNV', received: 1234, finishedOnTime: 13, finishedLate: 3, open: 40, overdue: 2 }),
@@ -24,10 +26,16 @@ let wrapper: VueWrapper | undefined;
 
 /** Mounts the app on /wall with hydrated stores; the live channel is a stub that never connects (no server here). */
 async function mountWall(
-  options: { stubs?: Record<string, unknown>; snapshot?: ReturnType<typeof makeSnapshot> | null; open?: WallConnectOptions['open'] } = {},
+  options: {
+    stubs?: Record<string, unknown>;
+    snapshot?: ReturnType<typeof makeSnapshot> | null;
+    open?: WallConnectOptions['open'];
+    session?: SessionInfo;
+  } = {},
 ) {
   pinia = createPinia();
   setActivePinia(pinia);
+  if (options.session) useSessionStore().hydrate(options.session);
   const wall = useWallStore();
   wall.connect({
     open: options.open ?? (() => ({ subscribe: () => new Promise(() => {}), close: () => {} })),
@@ -139,13 +147,48 @@ describe('wall page', () => {
         setTimeout(() => handlers.onConnect());
         const refusal: SubscribeAck = {
           ok: false,
-          error: { code: 'auth.displayTokenExpired', message: 'Mã thiết bị hiển thị đã hết hạn.' },
+          error: { code: 'dashboard.unavailable', message: 'Bảng điều khiển tạm thời không sẵn sàng.' },
         };
         return { subscribe: () => Promise.resolve(refusal), close: () => {} };
       },
     });
-    await vi.waitFor(() => expect(text('link-state')).toBe('Máy chủ từ chối: Mã thiết bị hiển thị đã hết hạn.'));
+    await vi.waitFor(() => expect(text('link-state')).toBe('Máy chủ từ chối: Bảng điều khiển tạm thời không sẵn sàng.'));
     expect(document.querySelector('[data-testid="tile-received"]')).toBeNull();
+  });
+
+  it('goes to the sign-in page, saying why, when the server ends the session', async () => {
+    let handlers: WallChannelHandlers | undefined;
+    const { router } = await mountWall({
+      open: (h) => {
+        handlers = h;
+        return { subscribe: () => new Promise(() => {}), close: () => {} };
+      },
+    });
+    handlers!.onSessionRefused!({ code: 'auth.sessionExpired', message: 'Phiên đăng nhập đã kết thúc.' });
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/login'));
+    await vi.waitFor(() => expect(text('login-notice')).toBe('Phiên đăng nhập đã kết thúc.'));
+    expect(useSessionStore().status).toBe('anonymous');
+  });
+
+  it('shows who is signed in, and signs out', async () => {
+    const calls: string[] = [];
+    const { router } = await mountWall({ session: makeSessionInfo() });
+    useSessionStore().configure({
+      fetcher: (path, init) => {
+        calls.push(`${init?.method} ${path}`);
+        return Promise.resolve(new Response(null, { status: 204 }));
+      },
+    });
+    expect(text('signed-in')).toContain('Lãnh đạo UBND tỉnh');
+    expect(text('signed-in')).toContain('Lãnh đạo');
+    document.querySelector<HTMLButtonElement>('[data-testid="sign-out"]')!.click();
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/login'));
+    expect(calls).toEqual(['POST /api/auth/logout']);
+  });
+
+  it('shows neither a name nor sign-out on a display device', async () => {
+    await mountWall({ session: makeSessionInfo({ role: 'display', dashboard: 'wall' }, 'display') });
+    expect(document.querySelector('[data-testid="signed-in"]')).toBeNull();
   });
 
   it('switches to English, remembers it, and sets <html lang>', async () => {

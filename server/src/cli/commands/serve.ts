@@ -1,4 +1,4 @@
-import { loadCatalogue, systemClock } from '@ioc/core';
+import { countAccounts, loadCatalogue, systemClock } from '@ioc/core';
 import type { ConfigInput } from '../../config/config';
 import { createLogger } from '../../logging/logger';
 import { startServer } from '../../runtime/start-server';
@@ -26,12 +26,17 @@ export async function runServe(flags: ConfigInput): Promise<void> {
     port: config.PORT,
     patchesPerSecond: config.IOC_LIVE_PATCHES_PER_SECOND,
     clockSeconds: config.IOC_LIVE_CLOCK_SECONDS,
+    loginFailuresPerAddress: config.IOC_LOGIN_FAILURES_PER_ADDRESS,
   });
   printBanner({
     url: server.url,
     store: store.description,
     provinceName: catalogue.province.name,
     secondsToStart: (Date.now() - startedAt) / 1000,
+    // `ioc server` never creates accounts: a deployment's first admin is made with `ioc user add`.
+    firstAccounts: null,
+    accountCount: await countAccounts(store.db),
+    embedded: !config.DATABASE_URL,
   });
   onShutdown(logger, async () => {
     await server.close();

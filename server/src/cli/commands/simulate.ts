@@ -5,8 +5,7 @@ import type { ConfigInput } from '../../config/config';
 import { createLogger } from '../../logging/logger';
 import { loadConfigOrExit } from '../load-config';
 import { onShutdown } from '../shutdown';
-
-export const SIMULATED_SYSTEMS = ['dossier'] as const;
+import { SIMULATED_SYSTEMS } from './simulated-systems';
 
 /** Serves a simulated source system on its own, for `ioc ingest` processes or demos. */
 export async function runSimulate(system: string, flags: ConfigInput & { apiKey?: string }): Promise<void> {

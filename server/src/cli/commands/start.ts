@@ -21,6 +21,8 @@ export async function runStart(flags: StartFlags): Promise<void> {
     simulatorUrl: app.simulator.url,
     provinceName: app.catalogue.province.name,
     secondsToStart: (Date.now() - startedAt) / 1000,
+    firstAccounts: app.firstAccounts,
+    embedded: !config.DATABASE_URL,
   });
   onShutdown(logger, () => app.stop());
 }

@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorBody, LiveEvents, WallSnapshot, type Role, type SubscribeAck } from '@ioc/core';
+import { ACTIONS, GRANTS } from '../src/policy/policy';
+import { STRONG, TestClient, connected, signedIn, startTestServer, type TestServer } from './auth-harness';
+
+// Every role × every endpoint of the accounts work (and the public ones) × the wall subscription, through real HTTP
+// and a real socket.io client against one server. Expected statuses are written out, not derived from the policy.
+type Caller = Role | 'anonymous' | 'mustChange';
+const CALLERS: Caller[] = ['admin', 'leader', 'operator', 'department', 'viewer', 'display', 'mustChange', 'anonymous'];
+
+let ts: TestServer;
+const clients = new Map<Caller, TestClient>();
+let targets = 0;
+
+/** A throwaway account for admin actions, so each row acts on its own target. */
+async function target(): Promise<string> {
+  const name = `muctieu${++targets}`;
+  await ts.addAccount(name, 'viewer');
+  return name;
+}
+
+beforeAll(async () => {
+  ts = await startTestServer();
+  const people: [Caller, string, Role, string?][] = [
+    ['admin', 'quantri', 'admin'],
+    ['leader', 'lanhdao', 'leader'],
+    ['operator', 'vanhanh', 'operator'],
+    ['department', 'soyte', 'department', 'SYT'],
+    ['viewer', 'xem', 'viewer'],
+  ];
+  for (const [caller, username, role, scope] of people) {
+    const { password } = await ts.addAccount(username, role, scope);
+    clients.set(caller, await signedIn(ts.url, username, password!));
+  }
+  const { displayToken } = await ts.addAccount('manhinh', 'display');
+  const display = new TestClient(ts.url);
+  await display.post('/api/auth/display', { token: displayToken });
+  clients.set('display', display);
+  const { password } = await ts.addAccount('moitao', 'leader');
+  const fresh = new TestClient(ts.url);
+  await fresh.login('moitao', password!);
+  clients.set('mustChange', fresh);
+  clients.set('anonymous', new TestClient(ts.url));
+});
+afterAll(() => ts?.close());
+
+interface Row {
+  name: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: (caller: Caller) => Promise<string> | string;
+  body?: unknown;
+  expect: Record<Caller, number>;
+}
+
+const everyone = (status: number): Record<Caller, number> => Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
+const signedInOnly = (status: number, overrides: Partial<Record<Caller, number>> = {}) => ({
+  ...everyone(status),
+  mustChange: 403,
+  anonymous: 401,
+  ...overrides,
+});
+const adminOnly = (status: number) => ({ ...everyone(403), admin: status, anonymous: 401 });
+
+const MATRIX: Row[] = [
+  { name: 'GET /healthz', method: 'GET', path: () => '/healthz', expect: everyone(200) },
+  { name: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: everyone(200) },
+  { name: 'GET /api/catalogue', method: 'GET', path: () => '/api/catalogue', expect: everyone(200) },
+  { name: 'GET /api/auth/me', method: 'GET', path: () => '/api/auth/me', expect: { ...everyone(200), anonymous: 401 } },
+  {
+    name: 'POST /api/auth/password (empty body: passes the policy, then 400)',
+    method: 'POST',
+    path: () => '/api/auth/password',
+    body: {},
+    expect: { ...everyone(400), display: 403, anonymous: 401 },
+  },
+  { name: 'GET /api/dashboards/wall', method: 'GET', path: () => '/api/dashboards/wall', expect: signedInOnly(200) },
+  {
+    name: 'GET /api/dashboards/wall?agency=SYT (the department’s own)',
+    method: 'GET',
+    path: () => '/api/dashboards/wall?agency=SYT',
+    expect: signedInOnly(200),
+  },
+  {
+    name: 'GET /api/dashboards/wall?agency=SNV (another agency)',
+    method: 'GET',
+    path: () => '/api/dashboards/wall?agency=SNV',
+    expect: signedInOnly(200, { department: 403 }),
+  },
+  {
+    name: 'GET /api/dashboards/wall?unit=05443 (unknown parameter)',
+    method: 'GET',
+    path: () => '/api/dashboards/wall?unit=05443',
+    expect: signedInOnly(400),
+  },
+  { name: 'GET /api/users', method: 'GET', path: () => '/api/users', expect: adminOnly(200) },
+  {
+    name: 'POST /api/users',
+    method: 'POST',
+    path: () => '/api/users',
+    body: { role: 'viewer', username: 'taomoi' },
+    expect: adminOnly(201),
+  },
+  ...(['lock', 'unlock', 'close', 'reset'] as const).map((action): Row => ({
+    name: `POST /api/users/:username/${action}`,
+    method: 'POST',
+    path: async (caller) => `/api/users/${caller === 'admin' ? await target() : 'xem'}/${action}`,
+    body: {},
+    expect: adminOnly(200),
+  })),
+  {
+    name: 'DELETE /api/users/:username (never acted)',
+    method: 'DELETE',
+    path: async (caller) => `/api/users/${caller === 'admin' ? await target() : 'xem'}`,
+    expect: adminOnly(204),
+  },
+];
+
+describe.each(MATRIX)('$name', (row) => {
+  it.each(CALLERS)('as %s', async (caller) => {
+    const client = clients.get(caller)!;
+    let body = row.body;
+    // Each create needs a fresh name; only the admin's succeeds.
+    if (row.name === 'POST /api/users') body = { ...(row.body as object), username: `taomoi${++targets}` };
+    const res = await client.request(row.method, await row.path(caller), body);
+    expect(res.status, JSON.stringify(res.body)).toBe(row.expect[caller]);
+    if (res.status >= 400) {
+      const error = ErrorBody.parse(res.body).error;
+      const code = {
+        400: 'request.invalid',
+        401: 'auth.required',
+        403: caller === 'mustChange' ? 'auth.passwordChangeRequired' : 'auth.forbidden',
+      }[res.status];
+      if (code) expect(error.code).toBe(code);
+      expect(error.message.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+it('every action of the policy is granted to some role or public (no dead action)', () => {
+  const granted = new Set(Object.values(GRANTS).flatMap((g) => [...g]));
+  const publicActions = ['health.read', 'metrics.read', 'catalogue.read', 'session.open'];
+  expect(ACTIONS.filter((a) => !granted.has(a) && !publicActions.includes(a))).toEqual([]);
+});
+
+describe('a department only ever sees its own agency', () => {
+  it('its wall snapshot over REST holds the SYT row only, totals summed over it', async () => {
+    const res = await clients.get('department')!.get('/api/dashboards/wall');
+    const snapshot = WallSnapshot.parse(res.body);
+    expect(snapshot.rows.map((r) => r.agencyCode)).toEqual(['SYT']);
+    expect(snapshot.totals.open).toBe(snapshot.rows[0]!.open);
+  });
+
+  it('its socket subscription gets the SYT row only; asking for more is refused, never widened', async () => {
+    const socket = clients.get('department')!.socket();
+    try {
+      await connected(socket);
+      const ack = (await socket.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
+      expect(ack.ok).toBe(true);
+      if (ack.ok) expect(ack.snapshot.rows.map((r) => r.agencyCode)).toEqual(['SYT']);
+      for (const payload of [
+        { dashboard: 'wall', agency: 'SNV' },
+        { dashboard: 'wall', scope: '19' },
+        { dashboard: 'wall', room: 'wall:19' },
+      ]) {
+        const refused = (await socket.timeout(5_000).emitWithAck(LiveEvents.subscribe, payload)) as SubscribeAck;
+        expect(refused, JSON.stringify(payload)).toMatchObject({ ok: false, error: { code: 'request.invalid' } });
+      }
+      const rooms = await ts.server.hub.io.in('wall:19/SYT').fetchSockets();
+      expect(rooms).toHaveLength(1);
+      expect(await ts.server.hub.io.in('wall:19').fetchSockets()).toHaveLength(0);
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+describe('the wall subscription, by role', () => {
+  it.each(CALLERS)('as %s', async (caller) => {
+    const socket = clients.get(caller)!.socket();
+    try {
+      if (caller === 'anonymous' || caller === 'mustChange') {
+        await expect(connected(socket)).rejects.toMatchObject({
+          data: { code: caller === 'anonymous' ? 'auth.required' : 'auth.passwordChangeRequired' },
+        });
+        return;
+      }
+      await connected(socket);
+      const ack = (await socket.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck;
+      expect(ack.ok).toBe(true);
+      if (!ack.ok) return;
+      const agencies = ack.snapshot.rows.map((r) => r.agencyCode);
+      if (caller === 'department') expect(agencies).toEqual(['SYT']);
+      else expect(agencies.length).toBeGreaterThan(100);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('a commune account sees its commune’s committee only', async () => {
+    const { password } = await ts.addAccount('xaphandinhphung', 'leader', '05443');
+    const client = await signedIn(ts.url, 'xaphandinhphung', password!);
+    const snapshot = WallSnapshot.parse((await client.get('/api/dashboards/wall')).body);
+    expect(snapshot.rows.map((r) => r.agencyCode)).toEqual(['UBND-05443']);
+    expect((await client.get('/api/dashboards/wall?agency=SYT')).status).toBe(403);
+  });
+
+  it('a socket whose session ends is told why and disconnected', async () => {
+    const { password } = await ts.addAccount('ketthuc', 'viewer');
+    const client = await signedIn(ts.url, 'ketthuc', password!);
+    const socket = client.socket();
+    try {
+      await connected(socket);
+      expect(((await socket.timeout(5_000).emitWithAck(LiveEvents.subscribe, { dashboard: 'wall' })) as SubscribeAck).ok).toBe(true);
+      const ended = new Promise<{ code: string; message: string }>((resolve) => socket.once(LiveEvents.sessionEnded, resolve));
+      const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      expect((await client.post('/api/auth/logout')).status).toBe(204);
+      expect(await ended).toMatchObject({ code: 'auth.sessionExpired' });
+      expect(await closed).toBe('io server disconnect');
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a cookie-authenticated write without the x-csrf-token header (403), and with a wrong one', async () => {
+    const admin = clients.get('admin')!;
+    const attempts: Record<string, string>[] = [{}, { 'x-csrf-token': 'not-the-token' }];
+    for (const headers of attempts) {
+      const res = await admin.request('POST', '/api/users', { username: 'khongcsrf', role: 'viewer' }, { csrf: false, headers });
+      expect(res.status).toBe(403);
+      expect(ErrorBody.parse(res.body).error).toMatchObject({
+        code: 'auth.csrfInvalid',
+        message: 'Yêu cầu bị từ chối vì thiếu mã chống giả mạo (CSRF). Hãy tải lại trang rồi thử lại.',
+      });
+    }
+    expect((await admin.get<{ users: { username: string }[] }>('/api/users')).body.users.some((u) => u.username === 'khongcsrf')).toBe(
+      false,
+    );
+  });
+
+  it('refuses a write sent from another origin, even with the token', async () => {
+    const res = await clients.get('admin')!.request('POST', '/api/users/xem/lock', {}, { headers: { origin: 'https://evil.example' } });
+    expect(res.status).toBe(403);
+    expect(ErrorBody.parse(res.body).error.code).toBe('auth.csrfInvalid');
+  });
+
+  it('lets the sign-in itself through without a token (it opens the session that has one)', async () => {
+    const res = await new TestClient(ts.url).login('lanhdao', STRONG);
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('POST /api/auth/logout', () => {
+  it.each(CALLERS)('as %s', async (caller) => {
+    // A session of its own, so that signing out does not end the one the other tests use.
+    const client = new TestClient(ts.url);
+    if (caller === 'display') {
+      const { displayToken } = await ts.addAccount(`manhinh${++targets}`, 'display');
+      await client.post('/api/auth/display', { token: displayToken });
+    } else if (caller === 'mustChange') {
+      const name = `moi${++targets}`;
+      const { password } = await ts.addAccount(name, 'viewer');
+      await client.login(name, password!);
+    } else if (caller !== 'anonymous') {
+      const username = { admin: 'quantri', leader: 'lanhdao', operator: 'vanhanh', department: 'soyte', viewer: 'xem' }[caller];
+      await client.login(username, STRONG);
+    }
+    const res = await client.post('/api/auth/logout');
+    expect(res.status).toBe(caller === 'anonymous' ? 401 : 204);
+    expect((await client.get('/api/auth/me')).status).toBe(401);
+  });
+});
