@@ -70,6 +70,18 @@ describe('ioc CLI', () => {
     expect(r.stdout).toContain(`Usage: ioc ${command}`);
   });
 
+  it('ioc ingest --role writer without KAFKA_BROKERS says a split role needs Kafka', async () => {
+    const r = await runIoc(['ingest', '--role', 'writer'], { KAFKA_BROKERS: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('ioc: invalid configuration: IOC_INGEST_ROLE=writer: a split role needs KAFKA_BROKERS');
+  });
+
+  it('a malformed KAFKA_BROKERS is refused with a line naming it', async () => {
+    const r = await runIoc(['ingest'], { KAFKA_BROKERS: 'kafka:9O92' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('KAFKA_BROKERS=kafka:9O92: expected host:port[,host:port…]');
+  });
+
   it('ioc simulate with an unknown system names the ones it knows', async () => {
     const r = await runIoc(['simulate', 'weather'], {});
     expect(r.code).toBe(2);

@@ -49,6 +49,17 @@ export const ConfigSchema = z.object({
     .int('expected a whole number of failed sign-ins')
     .min(1, 'expected at least 1')
     .default(20),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'expected host:port[,host:port…]')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  IOC_INGEST_ROLE: z.enum(['all', 'connector', 'writer'], { error: 'expected all, connector or writer' }).default('all'),
+  IOC_KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,40}$/, 'expected lower-case letters, digits, - or _')
+    .default('ioc'),
+  IOC_KAFKA_GROUP_ID: z.string().min(1, 'expected a consumer group name').optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
