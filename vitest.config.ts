@@ -32,8 +32,10 @@ export default defineConfig({
           root: 'server',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // End-to-end files pull a simulated source into a real store while every other file runs beside them:
+          // on CI's two loaded cores that takes minutes, not seconds. A test that hangs fails later, never passes.
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
         },
       },
       ...(existsSync('web/vitest.config.ts') ? ['web/vitest.config.ts'] : []),

@@ -94,7 +94,7 @@ describe('the embedded data folder', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ioc-held-'));
     const holder = await openPgliteDb({ dataDir: dir });
     try {
-      const r = await runIoc(['migrate', '--data-dir', dir], { LANG: 'en_GB.UTF-8' });
+      const r = await runIoc(['migrate', '--data-dir', dir], { LANG: 'en_GB.UTF-8', DATABASE_URL: '' });
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(
         `ioc: The data folder ${dir} is in use by another IOC process (pid ${process.pid}). Stop that process or use another IOC_DATA_DIR.`,
@@ -110,11 +110,11 @@ describe('the embedded data folder', () => {
   it('ioc migrate on a free folder applies the migrations and lists them; a second run applies nothing new', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ioc-free-'));
     try {
-      const first = await runIoc(['migrate', '--data-dir', dir], {});
+      const first = await runIoc(['migrate', '--data-dir', dir], { DATABASE_URL: '' });
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(/: (\d+) migrations applied \(\1 known\)/);
       expect(first.stdout).toContain('0002_dossier');
-      const second = await runIoc(['migrate', '--data-dir', dir], {});
+      const second = await runIoc(['migrate', '--data-dir', dir], { DATABASE_URL: '' });
       expect(second.stdout).toBe(first.stdout);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ function wallMatchesSource(s: WallSnapshot): boolean {
   return true;
 }
 
-async function until(what: string, ok: () => boolean, timeoutMilliseconds = 60_000): Promise<void> {
+async function until(what: string, ok: () => boolean, timeoutMilliseconds = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMilliseconds;
   while (!ok()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -44,7 +44,7 @@ async function until(what: string, ok: () => boolean, timeoutMilliseconds = 60_0
 }
 
 beforeAll(async () => {
-  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
+  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200', IOC_SIM_BACKLOG_DAYS: '1' });
   app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false, clock });
   // The wall needs a session: the leader of the first-login accounts, password changed, as a person would.
   leader = await signedIn(app.url, 'lanhdao', firstPassword('lanhdao'));

@@ -34,7 +34,7 @@ let signedIn = false;
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html')))
     throw new Error('web/dist is missing: `npm test` builds it first (npm run build:web)');
-  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200' });
+  const config = parseConfig({ PORT: '0', IOC_SIM_PORT: '0', LOG_LEVEL: 'silent', IOC_POLL_INTERVAL_MS: '200', IOC_SIM_BACKLOG_DAYS: '1' });
   app = await startEmbedded({ config, logger: createLogger('silent'), ephemeral: true, liveSimulator: false, clock });
   profile = mkdtempSync(join(tmpdir(), 'ioc-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -109,7 +109,7 @@ it('sends /wall to the sign-in page, then to the change-password page on a first
 
 it('opens /wall in Vietnamese and shows the numbers the source served', async () => {
   expect(await page.getAttribute('html', 'lang')).toBe('vi');
-  await expect.poll(() => shownNumber('tile-received'), { timeout: 30_000, interval: 250 }).toBe(expectedTotals().received);
+  await expect.poll(() => shownNumber('tile-received'), { timeout: 120_000, interval: 250 }).toBe(expectedTotals().received);
   expect(await shownNumber('tile-open')).toBe(expectedTotals().open);
   expect(await page.getByText('Quá hạn').first().isVisible()).toBe(true);
 });
@@ -124,7 +124,7 @@ it('changes the numbers live when the simulator produces more dossiers, without 
     target = expectedTotals().received;
   }
   expect(target).toBeGreaterThan(before);
-  await expect.poll(() => shownNumber('tile-received'), { timeout: 15_000, interval: 100 }).toBe(target);
+  await expect.poll(() => shownNumber('tile-received'), { timeout: 60_000, interval: 100 }).toBe(target);
   expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 });
 

@@ -43,6 +43,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     host: '127.0.0.1',
     port: config.IOC_SIM_PORT,
     seed: config.IOC_SIM_SEED,
+    backlogDays: config.IOC_SIM_BACKLOG_DAYS,
     minChangesPerSecond: config.IOC_SIM_RATE,
     logger: logger.child({ component: 'simulator', system: 'dvc' }),
     ...(o.clock ? { clock: o.clock } : {}),

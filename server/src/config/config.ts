@@ -33,6 +33,7 @@ export const ConfigSchema = z.object({
     })
     .default('info'),
   IOC_SIM_RATE: positive(1, 'a number of changes per second greater than 0'),
+  IOC_SIM_BACKLOG_DAYS: positive(14, 'a number of days greater than 0'),
   IOC_SIM_SEED: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(19),
   IOC_SIM_PORT: port(0),
   IOC_DVC_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
