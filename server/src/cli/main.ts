@@ -41,7 +41,6 @@ const toConfig = (f: Flags) => ({
   HOST: f.host,
   IOC_SIM_RATE: f.rate,
   IOC_SIM_SEED: f.seed,
-  IOC_INGEST_ROLE: f.role,
 });
 
 export function buildProgram(): Command {
@@ -68,7 +67,7 @@ export function buildProgram(): Command {
 
   withStoreFlags(program.command('ingest').description('pull the dossier system (IOC_DVC_URL, IOC_DVC_API_KEY) into the configured store'))
     .addOption(new Option('--role <role>', 'all | connector | writer (IOC_INGEST_ROLE); split roles need KAFKA_BROKERS'))
-    .action(async (f: Flags) => (await import('./commands/ingest')).runIngest(toConfig(f)));
+    .action(async (f: Flags) => (await import('./commands/ingest')).runIngest({ ...toConfig(f), IOC_INGEST_ROLE: f.role }));
 
   withStoreFlags(program.command('migrate').description('apply pending database migrations and list what is applied')).action(
     async (f: Flags) => (await import('./commands/migrate')).runMigrate(toConfig(f)),
