@@ -11,7 +11,8 @@ import { runIoc } from './auth-harness';
 
 describe('against a temporary data folder', () => {
   let dir: string;
-  const ioc = (...args: string[]) => runIoc([...args, '--data-dir', dir], { LANG: 'C' });
+  // DATABASE_URL cleared: CI exports it for the store tests, and these commands must use the folder.
+  const ioc = (...args: string[]) => runIoc([...args, '--data-dir', dir], { LANG: 'C', DATABASE_URL: '' });
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ioc-users-'));
   });
