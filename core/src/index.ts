@@ -15,6 +15,7 @@ export * from './store/open-db';
 export * from './store/pg-db';
 export * from './store/pglite-db';
 export * from './store/migrate';
+export * from './store/copy-csv';
 export * from './store/dossier.queries';
 export * from './store/data-dir-lock';
 export * from './time/clock';

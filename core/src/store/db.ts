@@ -14,6 +14,12 @@ export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Bulk-loads CSV rows (RFC 4180, no header; an unquoted empty field is NULL) into `table (columns)` with COPY:
+   * the fastest way rows get into PostgreSQL. Inside a transaction it is part of it (the writer stages batches
+   * this way); it also serves imports and the benchmarks' reference. Returns the rows loaded.
+   */
+  copyFromCsv(table: string, columns: readonly string[], csv: string): Promise<number>;
 }
 
 export type DbKind = 'postgres' | 'pglite';
@@ -34,11 +40,6 @@ export interface Db extends Queryable {
    * process on PostgreSQL; this process on PGlite). Resolves once listening; the returned function stops it.
    */
   listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
-  /**
-   * Bulk-loads CSV rows (RFC 4180, no header; an unquoted empty field is NULL) into `table (columns)` with COPY:
-   * the fastest way rows get into PostgreSQL, used for imports and as the benchmarks' reference.
-   */
-  copyFromCsv(table: string, columns: readonly string[], csv: string): Promise<number>;
   /** Whether the TimescaleDB extension can be used (never on PGlite). */
   timescaleAvailable(): Promise<boolean>;
   close(): Promise<void>;

@@ -8,74 +8,79 @@ import { OPEN_DOSSIER_STATUSES } from '../contracts/dossier';
 import { rollupDelta, type RollupDelta } from '../kpi/dossier-counters';
 import type { DayCounterRow, OpenCounterRow } from '../kpi/wall-kpis';
 import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
+import { copyCsvRows } from './copy-csv';
 
-/** Column name → SQL type of every dossier field a source sends, in table order (used by the batch upsert). */
-const DOSSIER_COLUMNS: ReadonlyArray<readonly [keyof Dossier, string]> = [
-  ['source_id', 'text'],
-  ['version', 'bigint'],
-  ['source_updated_at', 'timestamptz'],
-  ['dossier_code', 'text'],
-  ['procedure_code', 'text'],
-  ['procedure_name', 'text'],
-  ['field_name', 'text'],
-  ['online_level', 'text'],
-  ['receiving_unit_code', 'text'],
-  ['handling_agency_code', 'text'],
-  ['unit_code', 'text'],
-  ['applicant_kind', 'text'],
-  ['channel', 'text'],
-  ['submitted_at', 'timestamptz'],
-  ['received_at', 'timestamptz'],
-  ['transferred_at', 'timestamptz'],
-  ['time_limit', 'numeric'],
-  ['time_limit_unit', 'text'],
-  ['due_at', 'timestamptz'],
-  ['rescheduled_due_at', 'timestamptz'],
-  ['apology_issued_at', 'timestamptz'],
-  ['status', 'text'],
-  ['status_changed_at', 'timestamptz'],
-  ['supplement_periods', 'jsonb'],
-  ['finished_at', 'timestamptz'],
-  ['returned_at', 'timestamptz'],
-  ['fee_required', 'boolean'],
-  ['fee_amount_vnd', 'bigint'],
-  ['payment_channel', 'text'],
-  ['paid_at', 'timestamptz'],
-  ['input_digitised', 'boolean'],
-  ['result_requires_document', 'boolean'],
-  ['e_result_issued', 'boolean'],
-  ['reused_digital_data', 'boolean'],
-  ['from_personal_store', 'boolean'],
-  ['vneid_authenticated', 'boolean'],
-  ['synced_to_national_portal', 'boolean'],
-  ['rating', 'text'],
-  ['feedback_count', 'integer'],
+/** Every dossier field a source sends, in table order. */
+export const DOSSIER_FIELD_NAMES: readonly (keyof Dossier & string)[] = [
+  'source_id',
+  'version',
+  'source_updated_at',
+  'dossier_code',
+  'procedure_code',
+  'procedure_name',
+  'field_name',
+  'online_level',
+  'receiving_unit_code',
+  'handling_agency_code',
+  'unit_code',
+  'applicant_kind',
+  'channel',
+  'submitted_at',
+  'received_at',
+  'transferred_at',
+  'time_limit',
+  'time_limit_unit',
+  'due_at',
+  'rescheduled_due_at',
+  'apology_issued_at',
+  'status',
+  'status_changed_at',
+  'supplement_periods',
+  'finished_at',
+  'returned_at',
+  'fee_required',
+  'fee_amount_vnd',
+  'payment_channel',
+  'paid_at',
+  'input_digitised',
+  'result_requires_document',
+  'e_result_issued',
+  'reused_digital_data',
+  'from_personal_store',
+  'vneid_authenticated',
+  'synced_to_national_portal',
+  'rating',
+  'feedback_count',
 ];
-const columnNames = DOSSIER_COLUMNS.map(([c]) => c).join(', ');
-/** The dossier fields a source sends, in table order (what a bulk load of `dossier` takes besides `source_system`). */
-export const DOSSIER_FIELD_NAMES: readonly string[] = DOSSIER_COLUMNS.map(([c]) => c);
-const recordsetShape = DOSSIER_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ');
-const updateSet = DOSSIER_COLUMNS.filter(([c]) => c !== 'source_id')
-  .map(([c]) => `${c} = excluded.${c}`)
+const columnNames = DOSSIER_FIELD_NAMES.join(', ');
+const updateSet = DOSSIER_FIELD_NAMES.filter((c) => c !== 'source_id')
+  .map((c) => `${c} = excluded.${c}`)
   .join(', ');
+
+/**
+ * A batch's accepted versions are staged with COPY into a session-local table, then moved set-wise into the current
+ * state and the history: COPY is the cheapest way rows reach PostgreSQL, and the two inserts then run inside the
+ * server without any per-row parsing. `on commit delete rows` empties it with the transaction; created once per
+ * connection (`if not exists`), it follows `dossier`'s columns as they are when the connection first writes.
+ */
+const CREATE_STAGE = 'create temp table if not exists dossier_stage (like dossier including defaults) on commit delete rows';
+const STAGE_COLUMNS = ['source_system', ...DOSSIER_FIELD_NAMES];
 
 const UPSERT_DOSSIERS = `
   insert into dossier (source_system, ${columnNames})
-  select $1, ${columnNames} from jsonb_to_recordset($2::jsonb) as x(${recordsetShape})
+  select distinct on (source_id) source_system, ${columnNames} from dossier_stage order by source_id, version desc
   on conflict (source_system, source_id) do update set ${updateSet}, ingested_at = now()
   where dossier.version < excluded.version`;
 
 const INSERT_EVENTS = `
-  insert into dossier_event (source_system, source_id, version, source_updated_at, status, payload)
-  select $1, x.source_id, x.version, x.source_updated_at, x.status, x.payload
-  from jsonb_to_recordset($2::jsonb) as x(source_id text, version bigint, source_updated_at timestamptz, status text, payload jsonb)
+  insert into dossier_event (source_system, ${columnNames})
+  select source_system, ${columnNames} from dossier_stage
   on conflict do nothing`;
 
+// Arrays, one per column: `pg` sends each as one text literal, cheaper to parse than a jsonb recordset of the same rows.
 const ADD_ROLLUP = `
   insert into dossier_rollup_minute (bucket, handling_agency_code, unit_code, received, received_online, finished, finished_on_time)
-  select bucket, agency_code, unit_code, received, received_online, finished, finished_on_time
-  from jsonb_to_recordset($1::jsonb) as x(bucket timestamptz, agency_code text, unit_code text, received integer,
-       received_online integer, finished integer, finished_on_time integer)
+  select * from unnest($1::timestamptz[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[])
   on conflict (bucket, handling_agency_code, unit_code) do update set
     received = dossier_rollup_minute.received + excluded.received,
     received_online = dossier_rollup_minute.received_online + excluded.received_online,
@@ -132,7 +137,6 @@ export async function writeDossierBatch(
       [sourceSystem, ids],
     );
     const current = new Map<string, StoredState>(stored.rows.map((r) => [r.source_id, r]));
-    const finalState = new Map<string, Dossier>();
     const events: Dossier[] = [];
     const deltas: RollupDelta[] = [];
     const agencies = new Set<string>();
@@ -149,28 +153,24 @@ export async function writeDossierBatch(
       if (before) agencies.add(before.handling_agency_code);
       agencies.add(rec.handling_agency_code);
       current.set(rec.source_id, rec);
-      finalState.set(rec.source_id, rec);
       events.push(rec);
       if (!dataUpdatedAt || rec.source_updated_at > dataUpdatedAt) dataUpdatedAt = rec.source_updated_at;
     }
 
-    if (finalState.size > 0) {
-      await tx.query(UPSERT_DOSSIERS, [sourceSystem, JSON.stringify([...finalState.values()])]);
-      await tx.query(INSERT_EVENTS, [
-        sourceSystem,
-        JSON.stringify(
-          events.map((e) => ({
-            source_id: e.source_id,
-            version: e.version,
-            source_updated_at: e.source_updated_at,
-            status: e.status,
-            payload: e,
-          })),
-        ),
-      ]);
+    if (events.length > 0) {
+      await tx.query(CREATE_STAGE);
+      await tx.copyFromCsv('dossier_stage', STAGE_COLUMNS, copyCsvRows(events, DOSSIER_FIELD_NAMES, [sourceSystem]));
+      await tx.query(UPSERT_DOSSIERS);
+      await tx.query(INSERT_EVENTS);
     }
     const merged = mergeDeltas(deltas);
-    if (merged.length > 0) await tx.query(ADD_ROLLUP, [JSON.stringify(merged)]);
+    if (merged.length > 0) {
+      const columns = ['bucket', 'agency_code', 'unit_code', 'received', 'received_online', 'finished', 'finished_on_time'] as const;
+      await tx.query(
+        ADD_ROLLUP,
+        columns.map((c) => merged.map((m) => m[c])),
+      );
+    }
     await quarantineRecords(tx, sourceSystem, rejected);
     if (checkpoint) await tx.query(SAVE_CHECKPOINT, [sourceSystem, checkpoint.updatedSince, checkpoint.afterId, events.length]);
     const result = { accepted: events.length, unchanged, agencyCodes: [...agencies].sort(), dataUpdatedAt };
@@ -272,4 +272,12 @@ export async function dossierDataUpdatedAt(db: Queryable, sourceSystem: string):
     sourceSystem,
   ]);
   return res.rows[0]?.at ?? null;
+}
+
+/**
+ * Moves the checkpoint's `last_success_at` to `at` (never back) without touching the cursor: a pull that came back
+ * with nothing new is still a successful pull (domain.md §3.5, rule SRC-01). No checkpoint yet: nothing to stamp.
+ */
+export async function stampCheckpointSuccess(db: Queryable, sourceSystem: string, at: Date): Promise<void> {
+  await db.query('update ingest_checkpoint set last_success_at = greatest(last_success_at, $2) where source = $1', [sourceSystem, at]);
 }

@@ -50,6 +50,12 @@ async function run<R>(
   }
 }
 
+async function copyCsv(client: pg.PoolClient, table: string, columns: readonly string[], csv: string): Promise<number> {
+  const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
+  await pipeline(Readable.from([csv]), stream);
+  return stream.rowCount ?? 0;
+}
+
 /** The PostgreSQL store (TimescaleDB features when the extension is installed). */
 export async function openPgDb(options: PgDbOptions): Promise<Db> {
   const pool = new pg.Pool({
@@ -69,6 +75,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
       const tx: Queryable = {
         query: (text, params, opts) => run(pool, client, text, params, opts),
         exec: async (sql) => void (await client.query(sql)),
+        copyFromCsv: (table, columns, csv) => copyCsv(client, table, columns, csv),
       };
       try {
         await client.query('begin');
@@ -102,9 +109,7 @@ export async function openPgDb(options: PgDbOptions): Promise<Db> {
     async copyFromCsv(table, columns, csv) {
       const client = await pool.connect();
       try {
-        const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
-        await pipeline(Readable.from([csv]), stream);
-        return stream.rowCount ?? 0;
+        return await copyCsv(client, table, columns, csv);
       } finally {
         client.release();
       }

@@ -26,6 +26,12 @@ async function run<R>(
   return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
 }
 
+async function copyCsv(target: Pick<PGlite, 'query'>, table: string, columns: readonly string[], csv: string): Promise<number> {
+  // PGlite reads COPY input from a virtual file it is handed as a blob.
+  const res = await target.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+  return res.affectedRows ?? 0;
+}
+
 /** The embedded store: PostgreSQL in WebAssembly, persisted under the data folder (locked) or in memory. */
 export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
   let lock: DataDirLock | null = null;
@@ -55,6 +61,7 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
         const handle: Queryable = {
           query: (text, params, opts) => run(tx, text, params, opts),
           exec: async (sql) => void (await tx.exec(sql)),
+          copyFromCsv: (table, columns, csv) => copyCsv(tx, table, columns, csv),
         };
         return fn(handle);
       });
@@ -63,11 +70,7 @@ export async function openPgliteDb(options: PgliteDbOptions = {}): Promise<Db> {
       const unlisten = await db.listen(channel, listener);
       return () => unlisten();
     },
-    async copyFromCsv(table, columns, csv) {
-      // PGlite reads COPY input from a virtual file it is handed as a blob.
-      const res = await db.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
-      return res.affectedRows ?? 0;
-    },
+    copyFromCsv: (table, columns, csv) => copyCsv(db, table, columns, csv),
     timescaleAvailable: () => Promise.resolve(false),
     async close() {
       await db.close();
