@@ -30,7 +30,8 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
     files.map(async (file) => {
       const sql = await readFile(`${dir}/${file}`, 'utf8');
       return {
-        version: file.slice(0, 4),
+        // A TimescaleDB step shares its number with the migration whose tables it converts: its own version key.
+        version: file.endsWith('.timescale.sql') ? `${file.slice(0, 4)}t` : file.slice(0, 4),
         name: file.replace(/\.sql$/, ''),
         sql,
         checksum: createHash('sha256').update(sql).digest('hex'),
