@@ -1,5 +1,7 @@
 export { systemClock, type Clock } from '@ioc/core';
 export * from './sim/dossier-simulator';
+export { parseFaultSpec, withFaults, type FaultOptions, type FaultSettings, type FaultCounters } from './sim/faults';
+export * from './dossier/replay-quarantine';
 export * from './dossier/dossier-ingest';
 export * from './bus/bus';
 export * from './bus/in-process-bus';
@@ -17,3 +19,16 @@ export {
   type DossierWritersHealth,
 } from './writer/start-dossier-writers';
 export type { DossierSourceOptions } from './dossier/dossier-source-settings';
+export * from './source/source-ingest';
+export * from './document/document-ingest';
+export * from './project/project-ingest';
+export * from './kpi-feed/kpi-feed-ingest';
+export type { LgspSimulator } from './sim/lgsp-api';
+export type { SystemSimulatorOptions } from './sim/sim-settings';
+export { startDocumentSimulator } from './sim/document-simulator';
+export { startProjectSimulator } from './sim/project-simulator';
+export { startKpiFeedSimulator } from './sim/kpi-feed-simulator';
+export * from './source/simulated-source-systems';
+export { importProjects, PROJECT_FILE_SOURCE, type ImportReport, type ImportRowResult } from './import/project-import';
+export { projectTemplateXlsx } from './import/project-template';
+export { formatOfFileName, type SpreadsheetFormat } from './import/spreadsheet-rows';

@@ -50,7 +50,7 @@ export interface TestServer {
 
 /** A real server (API, policy, live hub) over a real store, with a fake clock and no web app. */
 export async function startTestServer(
-  o: { backend?: BackendName; now?: string; loginFailuresPerAddress?: number; clockSeconds?: number } = {},
+  o: { backend?: BackendName; now?: string; loginFailuresPerAddress?: number; clockSeconds?: number; writesPerMinute?: number } = {},
 ): Promise<TestServer> {
   let databaseUrl: string | null = null;
   let db: Db;
@@ -80,6 +80,7 @@ export async function startTestServer(
     clockSeconds: o.clockSeconds ?? 60,
     webDist: '/nonexistent-web-dist',
     loginFailuresPerAddress: o.loginFailuresPerAddress ?? 1000,
+    ...(o.writesPerMinute ? { writesPerMinute: o.writesPerMinute } : {}),
   });
   return {
     url: server.url,
@@ -128,14 +129,16 @@ export class TestClient {
     o: { csrf?: boolean; headers?: Record<string, string>; redirect?: RequestRedirect } = {},
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { 'accept-language': this.language, ...o.headers };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
     if (this.cookie) headers.cookie = `${SESSION_COOKIE}=${this.cookie}`;
     if ((o.csrf ?? true) && this.csrfToken && method !== 'GET') headers[CSRF_HEADER] = this.csrfToken;
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers,
       redirect: o.redirect ?? 'follow',
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      ...(body === undefined
+        ? {}
+        : { body: typeof body === 'string' || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body) }),
     });
     for (const line of res.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody, LiveEvents, WallSnapshot, type Role, type SubscribeAck } from '@ioc/core';
+import { AlertLiveEvents, ErrorBody, LiveEvents, WallSnapshot, type AlertsSubscribeAck, type Role, type SubscribeAck } from '@ioc/core';
 import { ACTIONS, GRANTS } from '../src/policy/policy';
 import { STRONG, TestClient, connected, signedIn, startTestServer, type TestServer } from './auth-harness';
 
@@ -60,11 +60,18 @@ const signedInOnly = (status: number, overrides: Partial<Record<Caller, number>>
   ...overrides,
 });
 const adminOnly = (status: number) => ({ ...everyone(403), admin: status, anonymous: 401 });
+const NO_INCIDENT = '00000000-0000-4000-8000-000000000000';
 
 const MATRIX: Row[] = [
   { name: 'GET /healthz', method: 'GET', path: () => '/healthz', expect: everyone(200) },
   { name: 'GET /metrics', method: 'GET', path: () => '/metrics', expect: everyone(200) },
   { name: 'GET /api/catalogue', method: 'GET', path: () => '/api/catalogue', expect: everyone(200) },
+  { name: 'GET /readyz', method: 'GET', path: () => '/readyz', expect: everyone(200) },
+  { name: 'GET /api/openapi.json', method: 'GET', path: () => '/api/openapi.json', expect: everyone(200) },
+  { name: 'GET /api/units', method: 'GET', path: () => '/api/units', expect: signedInOnly(200, { display: 403 }) },
+  { name: 'GET /api/metrics', method: 'GET', path: () => '/api/metrics', expect: signedInOnly(200) },
+  { name: 'GET /api/audit', method: 'GET', path: () => '/api/audit', expect: adminOnly(200) },
+  { name: 'GET /api/audit?limit=0 (passes the policy, then 400)', method: 'GET', path: () => '/api/audit?limit=0', expect: adminOnly(400) },
   { name: 'GET /api/auth/me', method: 'GET', path: () => '/api/auth/me', expect: { ...everyone(200), anonymous: 401 } },
   {
     name: 'POST /api/auth/password (empty body: passes the policy, then 400)',
@@ -113,6 +120,113 @@ const MATRIX: Row[] = [
     path: async (caller) => `/api/users/${caller === 'admin' ? await target() : 'xem'}`,
     expect: adminOnly(204),
   },
+  // Alerts, incidents and silences (server/src/incidents, silences): an unknown incident passes the role check, then 404.
+  // A wall device shows the SLA breaches (alerts) of its scope; incidents' logbooks stay closed to it.
+  { name: 'GET /api/alerts', method: 'GET', path: () => '/api/alerts', expect: signedInOnly(200) },
+  {
+    name: 'GET /api/alerts?agency=SNV (another agency)',
+    method: 'GET',
+    path: () => '/api/alerts?agency=SNV',
+    expect: signedInOnly(200, { department: 403 }),
+  },
+  { name: 'GET /api/incidents', method: 'GET', path: () => '/api/incidents', expect: signedInOnly(200, { display: 403 }) },
+  {
+    name: 'GET /api/incidents?agency=SNV (another agency)',
+    method: 'GET',
+    path: () => '/api/incidents?agency=SNV',
+    expect: signedInOnly(200, { display: 403, department: 403 }),
+  },
+  {
+    name: 'GET /api/incidents/:id (unknown)',
+    method: 'GET',
+    path: () => `/api/incidents/${NO_INCIDENT}`,
+    expect: signedInOnly(404, { display: 403 }),
+  },
+  ...(
+    [
+      ['ack', {}, false],
+      ['assign', { agencyCode: 'SYT' }, false],
+      ['comment', { comment: 'Ghi chú' }, true],
+      ['checklist', { index: 0, done: true }, false],
+      ['progress', { comment: 'Đang xử lý' }, true],
+      ['resolve', { comment: 'Đã xử lý' }, true],
+      ['close', {}, false],
+      ['reopen', { comment: 'Mở lại' }, false],
+    ] as const
+  ).map(([action, body, departmentToo]): Row => ({
+    name: `POST /api/incidents/:id/${action} (unknown)`,
+    method: 'POST',
+    path: () => `/api/incidents/${NO_INCIDENT}/${action}`,
+    body,
+    expect: { ...everyone(403), admin: 404, operator: 404, anonymous: 401, ...(departmentToo ? { department: 404 } : {}) },
+  })),
+  { name: 'GET /api/silences', method: 'GET', path: () => '/api/silences', expect: signedInOnly(200, { display: 403, department: 403 }) },
+  {
+    name: 'POST /api/silences (empty body: passes the policy, then 400)',
+    method: 'POST',
+    path: () => '/api/silences',
+    body: {},
+    expect: { ...everyone(403), admin: 400, operator: 400, anonymous: 401 },
+  },
+  {
+    name: 'POST /api/silences/:id/cancel (unknown)',
+    method: 'POST',
+    path: () => `/api/silences/${NO_INCIDENT}/cancel`,
+    expect: { ...everyone(403), admin: 404, operator: 404, anonymous: 401 },
+  },
+  {
+    name: 'GET /api/reports/monthly (default: one’s own scope)',
+    method: 'GET',
+    path: () => '/api/reports/monthly?month=2026-03',
+    expect: { ...everyone(403), admin: 200, leader: 200, operator: 200, department: 200, anonymous: 401 },
+  },
+  {
+    name: 'GET /api/reports/monthly?unit=19 (the whole province)',
+    method: 'GET',
+    path: () => '/api/reports/monthly?month=2026-03&unit=19',
+    expect: { ...everyone(403), admin: 200, leader: 200, operator: 200, anonymous: 401 },
+  },
+  {
+    name: 'GET /api/reports/monthly?unit=SYT (the department’s own agency)',
+    method: 'GET',
+    path: () => '/api/reports/monthly?month=2026-03&unit=SYT&format=xlsx',
+    expect: { ...everyone(403), admin: 200, leader: 200, operator: 200, department: 200, anonymous: 401 },
+  },
+  // Source health and quarantine (server/src/sources, server/src/quarantine).
+  {
+    name: 'GET /api/sources',
+    method: 'GET',
+    path: () => '/api/sources',
+    expect: { ...everyone(403), admin: 200, leader: 200, operator: 200, anonymous: 401 },
+  },
+  {
+    name: 'GET /api/quarantine',
+    method: 'GET',
+    path: () => '/api/quarantine',
+    expect: { ...everyone(403), admin: 200, operator: 200, anonymous: 401 },
+  },
+  {
+    name: 'POST /api/quarantine/replay (no record waiting)',
+    method: 'POST',
+    path: () => '/api/quarantine/replay',
+    body: { source: 'dvc' },
+    expect: { ...everyone(403), admin: 200, operator: 200, anonymous: 401 },
+  },
+  {
+    name: 'POST /api/quarantine/:id/replay (unknown id: passes the role check, then 404)',
+    method: 'POST',
+    path: () => '/api/quarantine/424242/replay',
+    body: {},
+    expect: { ...everyone(403), admin: 404, operator: 404, anonymous: 401 },
+  },
+  // Spreadsheet imports (server/src/imports): the role check comes first, then the missing file name is a 400.
+  {
+    name: 'POST /api/imports/project (no file name: passes the role check, then 400)',
+    method: 'POST',
+    path: () => '/api/imports/project',
+    body: {},
+    expect: { ...everyone(403), admin: 400, operator: 400, department: 400, anonymous: 401 },
+  },
 ];
 
 describe.each(MATRIX)('$name', (row) => {
@@ -138,7 +252,7 @@ describe.each(MATRIX)('$name', (row) => {
 
 it('every action of the policy is granted to some role or public (no dead action)', () => {
   const granted = new Set(Object.values(GRANTS).flatMap((g) => [...g]));
-  const publicActions = ['health.read', 'metrics.read', 'catalogue.read', 'session.open'];
+  const publicActions = ['health.read', 'metrics.read', 'catalogue.read', 'session.open', 'api.describe'];
   expect(ACTIONS.filter((a) => !granted.has(a) && !publicActions.includes(a))).toEqual([]);
 });
 
@@ -216,6 +330,23 @@ describe('the wall subscription, by role', () => {
       expect((await client.post('/api/auth/logout')).status).toBe(204);
       expect(await ended).toMatchObject({ code: 'auth.sessionExpired' });
       expect(await closed).toBe('io server disconnect');
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+describe('the alerts subscription, by role', () => {
+  it.each(['admin', 'leader', 'operator', 'department', 'viewer', 'display'] as const)('as %s', async (caller) => {
+    const socket = clients.get(caller)!.socket();
+    try {
+      await connected(socket);
+      const ack = (await socket.timeout(5_000).emitWithAck(AlertLiveEvents.subscribe, {})) as AlertsSubscribeAck;
+      expect(ack.ok).toBe(true);
+      const room = caller === 'department' ? 'alerts:dept:SYT' : 'alerts:19';
+      const members = await ts.server.hub.io.in(room).fetchSockets();
+      expect(members.map((m) => m.id)).toContain(socket.id);
+      if (caller === 'department') expect(await ts.server.hub.io.in('alerts:19').fetchSockets()).toHaveLength(0);
     } finally {
       socket.close();
     }

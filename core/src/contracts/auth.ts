@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DashboardId } from './live';
+import { defineRoute } from './openapi-route';
 
 /** Product roles (domain.md §1.2). `display` is a wall device: read-only, one dashboard, paired by a token. */
 export const ROLES = ['admin', 'leader', 'operator', 'department', 'viewer', 'display'] as const;
@@ -73,26 +74,51 @@ export const SESSION_COOKIE = 'ioc_session';
 /** The header that must repeat the session's CSRF token on every cookie-authenticated write. */
 export const CSRF_HEADER = 'x-csrf-token';
 
-/** Routes of `/api/auth`: method, path, body and a schema per status (ts-rest style, hand-wired in express). */
+/** Routes of `/api/auth`: method, path, body and a schema per status (registered for the OpenAPI document). */
 export const authContract = {
-  login: {
+  login: defineRoute({
     method: 'POST',
     path: '/api/auth/login',
+    summary: 'Sign in with a user name and password; sets the session cookie',
+    tag: 'auth',
+    access: 'public',
     body: LoginRequest,
     responses: { 200: SessionInfo, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 423: ErrorBody, 429: ErrorBody },
-  },
-  changePassword: {
+  }),
+  changePassword: defineRoute({
     method: 'POST',
     path: '/api/auth/password',
+    summary: 'Change my password (required at first login, after a reset and when expired)',
+    tag: 'auth',
+    access: 'session',
     body: ChangePasswordRequest,
-    responses: { 200: SessionInfo, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 423: ErrorBody },
-  },
-  logout: { method: 'POST', path: '/api/auth/logout', body: null, responses: { 204: null, 401: ErrorBody, 403: ErrorBody } },
-  me: { method: 'GET', path: '/api/auth/me', body: null, responses: { 200: SessionInfo, 401: ErrorBody } },
-  pairDisplay: {
+    responses: { 200: SessionInfo, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 423: ErrorBody, 429: ErrorBody },
+  }),
+  logout: defineRoute({
+    method: 'POST',
+    path: '/api/auth/logout',
+    summary: 'End my session',
+    tag: 'auth',
+    access: 'session',
+    body: null,
+    responses: { 204: null, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody },
+  }),
+  me: defineRoute({
+    method: 'GET',
+    path: '/api/auth/me',
+    summary: 'Who am I: the session and its CSRF token',
+    tag: 'auth',
+    access: 'session',
+    body: null,
+    responses: { 200: SessionInfo, 401: ErrorBody },
+  }),
+  pairDisplay: defineRoute({
     method: 'POST',
     path: '/api/auth/display',
+    summary: 'Pair a wall display with its token; sets a display session cookie',
+    tag: 'auth',
+    access: 'public',
     body: DisplayPairRequest,
-    responses: { 200: SessionInfo, 400: ErrorBody, 401: ErrorBody },
-  },
+    responses: { 200: SessionInfo, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
+  }),
 } as const;

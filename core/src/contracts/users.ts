@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorBody, Role, ScopeView, Username } from './auth';
 import { DashboardId } from './live';
+import { defineRoute } from './openapi-route';
 
 /**
  * Who asked in writing for an account action (domain.md §1.3; 000 Art 5.7, 004 Art 4.8): the person, their unit,
@@ -72,15 +73,76 @@ export const IssuedCredential = z.object({
 });
 export type IssuedCredential = z.infer<typeof IssuedCredential>;
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 429: ErrorBody };
 
-/** Routes of `/api/users`, admins only (within their scope). */
+/** Routes of `/api/users`, admins only (within their scope); registered for the OpenAPI document. */
 export const usersContract = {
-  list: { method: 'GET', path: '/api/users', body: null, responses: { 200: UserList, ...errors } },
-  create: { method: 'POST', path: '/api/users', body: CreateUserRequest, responses: { 201: IssuedCredential, ...errors } },
-  lock: { method: 'POST', path: '/api/users/:username/lock', body: UserActionRequest, responses: { 200: UserView, ...errors } },
-  unlock: { method: 'POST', path: '/api/users/:username/unlock', body: UserActionRequest, responses: { 200: UserView, ...errors } },
-  close: { method: 'POST', path: '/api/users/:username/close', body: UserActionRequest, responses: { 200: UserView, ...errors } },
-  reset: { method: 'POST', path: '/api/users/:username/reset', body: UserActionRequest, responses: { 200: IssuedCredential, ...errors } },
-  remove: { method: 'DELETE', path: '/api/users/:username', body: null, responses: { 204: null, ...errors } },
+  list: defineRoute({
+    method: 'GET',
+    path: '/api/users',
+    summary: 'List the accounts within my scope',
+    tag: 'users',
+    access: 'session',
+    body: null,
+    responses: { 200: UserList, ...errors },
+  }),
+  create: defineRoute({
+    method: 'POST',
+    path: '/api/users',
+    summary: 'Create an account; its first-login password or display token is shown once',
+    tag: 'users',
+    access: 'session',
+    body: CreateUserRequest,
+    responses: { 201: IssuedCredential, ...errors },
+  }),
+  lock: defineRoute({
+    method: 'POST',
+    path: '/api/users/:username/lock',
+    summary: 'Lock an account (on a written request)',
+    tag: 'users',
+    access: 'session',
+    params: UsernameParams,
+    body: UserActionRequest,
+    responses: { 200: UserView, ...errors },
+  }),
+  unlock: defineRoute({
+    method: 'POST',
+    path: '/api/users/:username/unlock',
+    summary: 'Unlock an account',
+    tag: 'users',
+    access: 'session',
+    params: UsernameParams,
+    body: UserActionRequest,
+    responses: { 200: UserView, ...errors },
+  }),
+  close: defineRoute({
+    method: 'POST',
+    path: '/api/users/:username/close',
+    summary: 'Close an account for good (it is never deleted once it has acted)',
+    tag: 'users',
+    access: 'session',
+    params: UsernameParams,
+    body: UserActionRequest,
+    responses: { 200: UserView, ...errors },
+  }),
+  reset: defineRoute({
+    method: 'POST',
+    path: '/api/users/:username/reset',
+    summary: 'Reset an account: a new first-login password, shown once',
+    tag: 'users',
+    access: 'session',
+    params: UsernameParams,
+    body: UserActionRequest,
+    responses: { 200: IssuedCredential, ...errors },
+  }),
+  remove: defineRoute({
+    method: 'DELETE',
+    path: '/api/users/:username',
+    summary: 'Delete an account that never acted',
+    tag: 'users',
+    access: 'session',
+    params: UsernameParams,
+    body: null,
+    responses: { 204: null, ...errors },
+  }),
 } as const;

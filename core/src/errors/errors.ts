@@ -7,6 +7,8 @@ export const DashboardUnknown = defineError('dashboard.unknown', 404, z.object({
 export const DataDirInUse = defineError('store.dataDirInUse', 409, z.object({ dataDir: z.string(), pid: z.string() }));
 export const MigrationChanged = defineError('store.migrationChanged', 500, z.object({ version: z.string() }));
 export const ConfigInvalid = defineError('config.invalid', 400, z.object({ issues: z.string() }));
+/** Writes per session (or per address without one) over IOC_WRITE_RATE_PER_MINUTE. */
+export const RequestRateLimited = defineError('request.rateLimited', 429, z.object({ seconds: z.number().int() }));
 export const Internal = defineError('server.internal', 500, z.object({ reqId: z.string() }));
 
 const none = z.object({});
@@ -49,6 +51,25 @@ export const ScopeUnknown = defineError('account.scopeUnknown', 400, z.object({ 
 export const ScopeRequired = defineError('account.scopeRequired', 400, z.object({ role: z.string() }));
 export const RoleNotForPassword = defineError('account.passwordNotForDisplay', 400, none);
 
+// Incidents and silences (domain.md §2.4, §4; 004 Art 6.2, 9.3).
+export const IncidentNotFound = defineError('incident.notFound', 404, z.object({ incidentId: z.string() }));
+export const IncidentAlreadyResolved = defineError('incident.alreadyResolved', 409, z.object({ incidentId: z.string() }));
+export const IncidentTransitionInvalid = defineError(
+  'incident.transitionInvalid',
+  409,
+  z.object({ incidentId: z.string(), state: z.string(), action: z.string() }),
+);
+export const IncidentChecklistItemUnknown = defineError('incident.checklistItemUnknown', 400, z.object({ index: z.number().int() }));
+export const IncidentAgencyUnknown = defineError('incident.agencyUnknown', 400, z.object({ agencyCode: z.string() }));
+export const SilenceNotFound = defineError('silence.notFound', 404, z.object({ silenceId: z.string() }));
+export const QuarantineEntryNotFound = defineError('quarantine.notFound', 404, z.object({ id: z.number().int() }));
+export const SilenceInvalid = defineError('silence.invalid', 400, z.object({ issues: z.string() }));
+// Spreadsheet imports (ingest/src/import).
+export const ImportFileUnreadable = defineError('import.fileUnreadable', 400, z.object({ fileName: z.string(), reason: z.string() }));
+export const ImportColumnsMissing = defineError('import.columnsMissing', 400, z.object({ fileName: z.string(), columns: z.string() }));
+// Reports (server/src/reports).
+export const ReportMonthNotStarted = defineError('report.monthNotStarted', 400, z.object({ month: z.string() }));
+
 /** Every code the product can answer with; the message catalogues must cover exactly these. */
 export const ERROR_CODES = [
   RequestInvalid,
@@ -57,6 +78,7 @@ export const ERROR_CODES = [
   DataDirInUse,
   MigrationChanged,
   ConfigInvalid,
+  RequestRateLimited,
   Internal,
   AuthRequired,
   SessionExpired,
@@ -82,4 +104,15 @@ export const ERROR_CODES = [
   ScopeUnknown,
   ScopeRequired,
   RoleNotForPassword,
+  IncidentNotFound,
+  IncidentAlreadyResolved,
+  IncidentTransitionInvalid,
+  IncidentChecklistItemUnknown,
+  IncidentAgencyUnknown,
+  SilenceNotFound,
+  SilenceInvalid,
+  QuarantineEntryNotFound,
+  ImportFileUnreadable,
+  ImportColumnsMissing,
+  ReportMonthNotStarted,
 ].map((e) => e.code);

@@ -66,6 +66,11 @@ const common = {
   keepFiringFor: DurationSchema.default(0),
   /** `false`: shown in lists only, never notified (DOS-02). */
   notify: z.boolean().default(true),
+  /**
+   * An incident opened from this rule's alert must be acknowledged within this many working hours, else it escalates
+   * one severity step and the leaders are notified (INC-01, 004 Art 9.3: 4 working hours).
+   */
+  ackWithinWorkingHours: z.number().positive().max(400).default(4),
   labels: Labels,
   /** The standard operating procedure: what the duty operator does, step by step [001 Art 14.1.a; 002 Art 13.3.a]. */
   sop: z.array(Bilingual).min(1, 'a rule needs at least one step of its standard operating procedure'),

@@ -216,7 +216,15 @@ export interface AlertWrite {
   notify: NotificationKind | null;
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with object keys sorted: `jsonb` hands keys back in its own order (shorter first), not the order written. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
+      : x,
+  );
+const sameJson = (a: unknown, b: unknown) => a === b || canonical(a) === canonical(b);
+const sameIds = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** Whether a write changes the row beyond `last_evaluated_at` (most evaluations change nothing else for most alerts). */
@@ -237,8 +245,8 @@ function changesRow(w: AlertWrite): boolean {
     sameTime(a.resolvedAt, b.resolvedAt) &&
     sameJson(a.labels, b.labels) &&
     sameJson(a.details, b.details) &&
-    sameJson(a.silenceIds, b.silenceIds) &&
-    sameJson(a.linkedIds, b.linkedIds)
+    sameIds(a.silenceIds, b.silenceIds) &&
+    sameIds(a.linkedIds, b.linkedIds)
   );
 }
 
@@ -280,13 +288,19 @@ const WRITTEN = `severity, state, agency_code, unit_code, labels, count, linked_
  * Writes one evaluation: new alerts, every evaluated alert's new state, and the transitions, in the caller's
  * transaction. An update names the revision it read; if another evaluator wrote since, nothing of it stays
  * (`AlertWriteConflict`), and a second active alert for a dedup key fails on the unique index.
+ *
+ * An alert whose evaluation changed nothing but the instant is not written at all, so `last_evaluated_at` is the
+ * evaluation that last changed the row: rewriting every active alert on every tick was most of a tick's time with
+ * thousands of them (`npm run bench:rules`), and the leader's lock check in the same transaction already keeps a
+ * stale evaluator from writing. Returns each written alert's revision as it now is in the store.
  */
-export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite[]): Promise<void> {
+export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite[]): Promise<Map<string, number>> {
   const inserts = writes.filter((w) => w.revision === null).map(recordOf);
-  const updates = writes.filter((w) => w.revision !== null && changesRow(w)).map(recordOf);
-  const touched = writes
-    .filter((w) => w.revision !== null && !changesRow(w))
-    .map((w) => ({ id: w.alertId, revision: w.revision, last_evaluated_at: w.state.lastEvaluatedAt }));
+  const changed = writes.filter((w) => w.revision !== null && changesRow(w));
+  const updates = changed.map(recordOf);
+  const revisions = new Map<string, number>();
+  for (const w of writes) revisions.set(w.alertId, w.revision ?? 0);
+  for (const w of [...changed, ...writes.filter((w) => w.revision === null)]) revisions.set(w.alertId, (w.revision ?? 0) + 1);
   if (inserts.length > 0)
     await tx.query(
       `insert into alert (id, dedup_key, rule_id, started_at, ${WRITTEN})
@@ -306,16 +320,6 @@ export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite
     );
     if (res.rowCount !== updates.length)
       throw new AlertWriteConflict(`${updates.length - res.rowCount} alert(s) changed since they were read`);
-  }
-  if (touched.length > 0) {
-    const res = await tx.query(
-      `update alert a set last_evaluated_at = x.last_evaluated_at, revision = a.revision + 1
-       from jsonb_to_recordset($1::jsonb) as x(id uuid, revision int, last_evaluated_at timestamptz)
-       where a.id = x.id and a.revision = x.revision`,
-      [JSON.stringify(touched)],
-    );
-    if (res.rowCount !== touched.length)
-      throw new AlertWriteConflict(`${touched.length - res.rowCount} alert(s) changed since they were read`);
   }
   const transitions = writes
     .filter((w) => w.transition !== null)
@@ -342,6 +346,7 @@ export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite
        order by at`,
       [JSON.stringify(transitions)],
     );
+  return revisions;
 }
 
 /** Stores a silence or maintenance window (validated with `SilenceSchema` by the caller). */
@@ -394,5 +399,75 @@ export async function readCurrentSilences(db: Queryable, now: Date): Promise<Sil
     startsAt: r.starts_at,
     endsAt: r.ends_at,
     reason: r.reason,
+  }));
+}
+
+export interface AlertFilter {
+  /** null: the active ones (pending, firing, resolving). */
+  state: AlertStateName | null;
+  severity: Severity | null;
+  agencyCode: string | null;
+  startedBefore: Date | null;
+  /** Visibility: only alerts about these agencies (null: all, including alerts about no agency). */
+  visibleAgencies: readonly string[] | null;
+  limit: number;
+  offset: number;
+}
+
+/** A page of alerts, newest first, each with the incident of its group that is not closed (if any). */
+export async function listAlerts(
+  db: Queryable,
+  f: AlertFilter,
+): Promise<{ alerts: (StoredAlert & { incidentId: string | null })[]; total: number }> {
+  const res = await db.query<AlertRow & { incident_id: string | null; total: string }>(
+    `select a.*, i.id as incident_id, count(*) over () as total
+     from alert a left join incident i on i.dedup_key = a.dedup_key and i.state <> 'closed'
+     where (($1::text is null and a.${ACTIVE}) or a.state = $1)
+       and ($2::text is null or a.severity = $2)
+       and ($3::text is null or a.agency_code = $3)
+       and ($4::timestamptz is null or a.started_at <= $4)
+       and ($5::text[] is null or a.agency_code = any($5::text[]))
+     order by a.started_at desc, a.id limit $6 offset $7`,
+    [f.state, f.severity, f.agencyCode, f.startedBefore, f.visibleAgencies, f.limit, f.offset],
+  );
+  return { alerts: res.rows.map((r) => ({ ...alertOf(r), incidentId: r.incident_id })), total: Number(res.rows[0]?.total ?? 0) };
+}
+
+/** A silence as stored, with who made it and whether it was cancelled. */
+export interface StoredSilence extends Silence {
+  createdBy: string;
+  cancelledAt: Date | null;
+}
+
+/** Silences not over at `now` (current and future, cancelled ones included), soonest first; `id`: that one only. */
+export async function readSilences(db: Queryable, filter: { now?: Date; id?: string }): Promise<StoredSilence[]> {
+  const res = await db.query<{
+    id: string;
+    kind: Silence['kind'];
+    rule_ids: string[];
+    agency_codes: string[];
+    labels: Record<string, string>;
+    starts_at: Date;
+    ends_at: Date;
+    reason: string;
+    created_by: string;
+    cancelled_at: Date | null;
+  }>(
+    `select id, kind, rule_ids, agency_codes, labels, starts_at, ends_at, reason, created_by, cancelled_at
+     from alert_silence where ($1::timestamptz is null or ends_at > $1) and ($2::uuid is null or id = $2)
+     order by starts_at, id`,
+    [filter.now ?? null, filter.id ?? null],
+  );
+  return res.rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    ruleIds: r.rule_ids,
+    agencyCodes: r.agency_codes,
+    labels: r.labels,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    reason: r.reason,
+    createdBy: r.created_by,
+    cancelledAt: r.cancelled_at,
   }));
 }

@@ -11,7 +11,7 @@ import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import { copyCsvRows } from './copy-csv';
 
 /** Every dossier field a source sends, in table order. */
-export const DOSSIER_FIELD_NAMES: readonly (keyof Dossier & string)[] = [
+export const DOSSIER_FIELD_NAMES: readonly (keyof Dossier)[] = [
   'source_id',
   'version',
   'source_updated_at',

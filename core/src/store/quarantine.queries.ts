@@ -45,34 +45,102 @@ export async function quarantineRecords(tx: Queryable, source: string, rejected:
   return rejected.length;
 }
 
+/** Which quarantined records to list: all, those still waiting for a fix, or those replayed. */
+export type QuarantineState = 'all' | 'waiting' | 'replayed';
+
+export interface QuarantineFilter {
+  source?: string;
+  /** Default 'all'. */
+  state?: QuarantineState;
+  limit: number;
+  /** Rows to skip (paging), default 0. */
+  offset?: number;
+}
+
+interface QuarantineRow {
+  id: number | string;
+  source: string;
+  source_id: string | null;
+  raw: unknown;
+  reason: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  seen_count: number;
+  replayed_at: Date | null;
+}
+
+const QUARANTINE_FIELDS = 'id, source, source_id, raw, reason, first_seen_at, last_seen_at, seen_count, replayed_at';
+const QUARANTINE_WHERE = `($1::text is null or source = $1)
+  and ($2::text = 'all' or ($2::text = 'waiting' and replayed_at is null) or ($2::text = 'replayed' and replayed_at is not null))`;
+
+const entryOf = (r: QuarantineRow): QuarantineEntry => ({
+  id: Number(r.id),
+  source: r.source,
+  sourceId: r.source_id,
+  raw: r.raw,
+  reason: r.reason,
+  firstSeenAt: r.first_seen_at,
+  lastSeenAt: r.last_seen_at,
+  seenCount: r.seen_count,
+  replayedAt: r.replayed_at,
+});
+
 /** The most recently seen quarantined records, newest first. */
-export async function listQuarantine(db: Queryable, options: { source?: string; limit: number }): Promise<QuarantineEntry[]> {
-  const res = await db.query<{
-    id: number;
-    source: string;
-    source_id: string | null;
-    raw: unknown;
-    reason: string;
-    first_seen_at: Date;
-    last_seen_at: Date;
-    seen_count: number;
-    replayed_at: Date | null;
-  }>(
-    `select id, source, source_id, raw, reason, first_seen_at, last_seen_at, seen_count, replayed_at
-     from quarantine where ($1::text is null or source = $1) order by last_seen_at desc, id desc limit $2`,
-    [options.source ?? null, options.limit],
+export async function listQuarantine(db: Queryable, options: QuarantineFilter): Promise<QuarantineEntry[]> {
+  const res = await db.query<QuarantineRow>(
+    `select ${QUARANTINE_FIELDS} from quarantine where ${QUARANTINE_WHERE}
+     order by last_seen_at desc, id desc limit $3 offset $4`,
+    [options.source ?? null, options.state ?? 'all', options.limit, options.offset ?? 0],
   );
-  return res.rows.map((r) => ({
-    id: Number(r.id),
-    source: r.source,
-    sourceId: r.source_id,
-    raw: r.raw,
-    reason: r.reason,
-    firstSeenAt: r.first_seen_at,
-    lastSeenAt: r.last_seen_at,
-    seenCount: r.seen_count,
-    replayedAt: r.replayed_at,
-  }));
+  return res.rows.map(entryOf);
+}
+
+/** How many quarantined records match the filter (for paging). */
+export async function countQuarantine(db: Queryable, options: Omit<QuarantineFilter, 'limit' | 'offset'>): Promise<number> {
+  const res = await db.query<{ n: number }>(`select count(*)::int as n from quarantine where ${QUARANTINE_WHERE}`, [
+    options.source ?? null,
+    options.state ?? 'all',
+  ]);
+  return res.rows[0]!.n;
+}
+
+/** The quarantined records with these ids that are still waiting (not replayed), by id. */
+export async function waitingQuarantineEntries(db: Queryable, ids: readonly number[]): Promise<QuarantineEntry[]> {
+  const res = await db.query<QuarantineRow>(
+    `select ${QUARANTINE_FIELDS} from quarantine where id = any($1::bigint[]) and replayed_at is null order by id`,
+    [ids],
+  );
+  return res.rows.map(entryOf);
+}
+
+/** Ids of the records of `source` still waiting, oldest first. */
+export async function waitingQuarantineIds(db: Queryable, source: string): Promise<number[]> {
+  const res = await db.query<{ id: string | number }>('select id from quarantine where source = $1 and replayed_at is null order by id', [
+    source,
+  ]);
+  return res.rows.map((r) => Number(r.id));
+}
+
+/** One quarantined record, or null. */
+export async function getQuarantineEntry(db: Queryable, id: number): Promise<QuarantineEntry | null> {
+  const res = await db.query<QuarantineRow>(`select ${QUARANTINE_FIELDS} from quarantine where id = $1`, [id]);
+  return res.rows[0] ? entryOf(res.rows[0]) : null;
+}
+
+/** Marks records as replayed: they passed validation and went through the writer. */
+export async function markQuarantineReplayed(tx: Queryable, ids: readonly number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query('update quarantine set replayed_at = $2 where id = any($1::bigint[]) and replayed_at is null', [ids, at]);
+}
+
+/** Sets the reason of records that still fail, as the current schema words it; unchanged reasons are not rewritten. */
+export async function updateQuarantineReasons(tx: Queryable, reasons: ReadonlyArray<{ id: number; reason: string }>): Promise<void> {
+  if (reasons.length === 0) return;
+  await tx.query(
+    `update quarantine q set reason = x.reason from jsonb_to_recordset($1::jsonb) as x(id bigint, reason text)
+     where q.id = x.id and q.reason is distinct from x.reason`,
+    [JSON.stringify(reasons)],
+  );
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

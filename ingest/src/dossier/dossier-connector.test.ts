@@ -45,14 +45,15 @@ describe('dossier connector against a faulty gateway', () => {
     });
     try {
       const expected = sourceDossiers(sim.records());
-      await waitFor(async () => sameEntries(await storedDossiers(db, 'dvc'), expected), 'every record through the faulty gateway');
+      await waitFor(async () => sameEntries(await storedDossiers(db, 'dvc'), expected), 'every record through the faulty gateway', 90_000);
       expect(gateway.pendingFaults).toBe(0);
       expect(ingest.health().lastError).toBeNull();
     } finally {
       await ingest.stop();
       await gateway.close();
     }
-  });
+    // 16k records through PGlite while the gateway fails: slow on a loaded two-core machine.
+  }, 120_000);
 
   it('does not retry a refused api key, and says why in its health', async () => {
     const gateway = await startFaultyGateway(sim.url, []);

@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { readCheckpoint, writeDossierBatch, type Checkpoint, type Db } from '@ioc/core';
+import {
+  readCheckpoint,
+  recordSourcePull,
+  stampCheckpointSuccess,
+  writeDossierBatch,
+  type Checkpoint,
+  type Clock,
+  type Db,
+} from '@ioc/core';
 import type { Bus, DossierBatch } from '../bus/bus';
 import { retryWithBackoff } from '../retry/retry-with-backoff';
 import { fetchDossierPage, SourceRequestError } from './fetch-dossier-page';
@@ -22,6 +30,8 @@ export interface DossierConnectorOptions {
   retry: { baseMilliseconds: number; maxMilliseconds: number };
   bus: Bus<DossierBatch>;
   logger: Logger;
+  /** Stamps the health rows (`source_health`); a fake one in tests of freshness. */
+  clock: Clock;
   signal: AbortSignal;
   /** A page came back (even an empty one): the source is reachable and answering. */
   onPulled(): void;
@@ -42,6 +52,7 @@ export interface DossierConnectorOptions {
  * Either way a crash loses nothing, and replays change nothing. Resolves when the signal aborts.
  */
 export async function runDossierConnector(o: DossierConnectorOptions): Promise<void> {
+  const health = healthRecorder(o);
   const retry = (what: string) => ({
     signal: o.signal,
     ...o.retry,
@@ -49,6 +60,8 @@ export async function runDossierConnector(o: DossierConnectorOptions): Promise<v
       const message = err instanceof Error ? err.message : String(err);
       o.logger.warn({ err, attempt, delayMilliseconds, what }, 'dossier connector step failed, retrying');
       o.onError(message);
+      // The recorder never throws.
+      if (what === 'page') void health({ error: message });
     },
   });
   try {
@@ -79,15 +92,18 @@ export async function runDossierConnector(o: DossierConnectorOptions): Promise<v
         const message = err instanceof Error ? err.message : String(err);
         o.logger.error({ err, status: err instanceof SourceRequestError ? err.status : null }, 'dossier source refused the request');
         o.onError(message);
+        await health({ error: message });
         await sleep(REFUSED_PAUSE_MILLISECONDS, undefined, { signal: o.signal });
         continue;
       }
       o.onPulled();
+      // Every answer counts as a success, an empty one too: a silent source is not a dead one.
+      await health({ error: null, records: page.items.length, sourceNewestAt: newestOf(page.items) });
       if (page.items.length > 0) {
         const { records, rejected } = validateDossierItems(page.items);
         const next: Checkpoint = page.next
           ? { updatedSince: page.next.updated_since, afterId: page.next.after_id }
-          : (cursorOfLastItem(page.items) ?? cursor ?? BEGINNING);
+          : (furthest(cursor, furthestItem(page.items)) ?? BEGINNING);
         o.logger.debug({ fetched: page.items.length, rejected: rejected.length, full: page.next !== null }, 'dossier page pulled');
         const batch: DossierBatch = { source: o.sourceSystem, records, rejected, cursor: next };
         await retryWithBackoff(() => o.bus.publish(batch, o.signal), { ...retry('publish'), isRetryable: () => true });
@@ -106,17 +122,57 @@ export async function runDossierConnector(o: DossierConnectorOptions): Promise<v
 }
 
 /**
- * The source gives `next` only for a full page; after a shorter one the cursor is the last item's own position. A
- * malformed last item may still carry a usable position, and must be passed over like any other, so look backwards
- * for the last item whose (source_updated_at, source_id) can be read.
+ * Writes the pull's health row and stamps the checkpoint's `last_success_at` (what rule SRC-01 reads) on success.
+ * Never throws: health is worth a log line, not a stopped pull.
  */
-function cursorOfLastItem(items: readonly unknown[]): Checkpoint | null {
-  for (let i = items.length - 1; i >= 0; i -= 1) {
-    const item = items[i];
-    if (item === null || typeof item !== 'object') continue;
-    const { source_updated_at: at, source_id: id } = item as Record<string, unknown>;
-    if (typeof at === 'string' && typeof id === 'string' && id.length > 0 && !Number.isNaN(Date.parse(at)))
-      return { updatedSince: at, afterId: id };
-  }
+function healthRecorder(o: DossierConnectorOptions) {
+  return async (pull: { error: string | null; records?: number; sourceNewestAt?: Date | null }) => {
+    const at = o.clock.now();
+    try {
+      // The stored checkpoint, not the pull's own cursor: pages still on the bus are pulled but not yet kept.
+      const stored = pull.error === null ? await readCheckpoint(o.db, o.sourceSystem) : null;
+      await recordSourcePull(o.db, {
+        source: o.sourceSystem,
+        system: 'dossier',
+        at,
+        error: pull.error,
+        records: pull.records ?? 0,
+        sourceNewestAt: pull.sourceNewestAt ?? null,
+        checkpointAt: stored ? new Date(stored.updatedSince) : null,
+      });
+      if (pull.error === null) await stampCheckpointSuccess(o.db, o.sourceSystem, at);
+    } catch (err) {
+      o.logger.warn({ err }, 'source health not recorded');
+    }
+  };
+}
+
+/** A record's (source_updated_at, source_id) when both can be read: a malformed record may still carry them. */
+function positionOf(item: unknown): Checkpoint | null {
+  if (item === null || typeof item !== 'object') return null;
+  const { source_updated_at: at, source_id: id } = item as Record<string, unknown>;
+  if (typeof at === 'string' && typeof id === 'string' && id.length > 0 && !Number.isNaN(Date.parse(at)))
+    return { updatedSince: at, afterId: id };
   return null;
+}
+
+/** The later of two cursors (by instant, then id); null only when both are. */
+function furthest(a: Checkpoint | null, b: Checkpoint | null): Checkpoint | null {
+  if (!a || !b) return a ?? b;
+  const d = Date.parse(a.updatedSince) - Date.parse(b.updatedSince);
+  return d > 0 || (d === 0 && a.afterId >= b.afterId) ? a : b;
+}
+
+/**
+ * The source gives `next` only for a full page; after a shorter one the cursor is the furthest item's own position.
+ * Not simply the last item's: a source that serves a late, older version after a newer one would move the cursor
+ * backwards, and the same page would come back forever.
+ */
+function furthestItem(items: readonly unknown[]): Checkpoint | null {
+  return items.reduce<Checkpoint | null>((acc, item) => furthest(acc, positionOf(item)), null);
+}
+
+function newestOf(items: readonly unknown[]): Date | null {
+  const c = furthestItem(items);
+  return c ? new Date(c.updatedSince) : null;
 }

@@ -41,6 +41,7 @@ export function launchDossierConnector(
     retry: { baseMilliseconds: s.retryBaseMilliseconds, maxMilliseconds: s.retryMaxMilliseconds },
     bus: env.bus,
     logger: env.logger,
+    clock: env.clock,
     signal: env.signal,
     onPulled: () => {
       state.lastSuccessAt = env.clock.now();

@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { formatZodIssues, systemClock, type Catalogue, type Clock, type DossierWire } from '@ioc/core';
 import { createDossierApi } from './dossier-api';
+import { withFaults, type FaultCounters, type FaultOptions, type FaultSettings } from './faults';
 import { DossierModel } from './dossier-model';
 import { MAX_FLOOR_PER_SECOND } from './floor-touches';
 import { wireOf } from './sim-dossier';
@@ -35,6 +36,8 @@ export interface DossierSimulatorOptions {
   live?: boolean;
   /** Fault injection: about one version in N is served with a broken field (tests of quarantine). */
   malformedEvery?: number;
+  /** Faults of the transport and the feed (`faults.ts`): latency, 5xx bursts, hangs, duplicates, late updates, silence. */
+  faults?: FaultOptions;
 }
 
 export interface DossierSimulator {
@@ -46,6 +49,10 @@ export interface DossierSimulator {
    * one (for tests; the world stays the same function of time). Returns how many records changed (at least 1).
    */
   step(n?: number): number;
+  /** What the fault layer injected so far (zeros without `faults`). */
+  faultCounters(): FaultCounters;
+  /** Makes the source silent (`empty`: 200 with nothing new; `down`: connections dropped), or normal again with null. */
+  setSilent(mode: FaultSettings['silent'] | null): void;
   stop(): Promise<void>;
 }
 
@@ -95,9 +102,10 @@ export async function startDossierSimulator(o: DossierSimulatorOptions): Promise
     // A suspended laptop wakes up to hours of changes: they all happen, at their own instants, in one go.
     if (applied > CATCH_UP_LOG_THRESHOLD) logger.info({ applied }, 'simulator caught up with the clock');
   };
-  const server = createServer(
-    createDossierApi({ model, apiKey: settings.apiKey, malformedEvery: settings.malformedEvery, logger, beforeRead: catchUp }),
-  );
+  const api = createDossierApi({ model, apiKey: settings.apiKey, malformedEvery: settings.malformedEvery, logger, beforeRead: catchUp });
+  // Always wrapped: without faults the layer passes everything through, and setSilent() still works.
+  const faults = withFaults(api, { seed: settings.seed, ...o.faults });
+  const server = createServer(faults.handler);
   const port = await listen(server, settings.port, settings.host);
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
   const timer = settings.live ? startTicking(catchUp, settings.tickMilliseconds, logger) : null;
@@ -119,6 +127,8 @@ export async function startDossierSimulator(o: DossierSimulatorOptions): Promise
       lead = Math.max(lead, model.until - clock.now().getTime());
       return changed.size;
     },
+    faultCounters: () => faults.counters(),
+    setSilent: (mode) => faults.setSilent(mode),
     async stop() {
       if (timer) clearInterval(timer);
       await new Promise<void>((resolve, reject) => {

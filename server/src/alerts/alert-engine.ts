@@ -19,9 +19,12 @@ import {
   type AlertChange,
   type AlertRule,
   type AlertWrite,
+  type StoredAlert,
+  isActiveState,
   type MetricSample,
 } from '@ioc/core';
 import { LeadershipLost, type Leadership } from './leadership';
+import { applyIncidents, type IncidentOutcome } from './alert-incidents';
 
 export interface AlertEngineOptions {
   db: Db;
@@ -41,17 +44,28 @@ export interface AlertEngineOptions {
    * many batches a second, and each evaluation reads the open backlog. `evaluateNow` is not held back.
    */
   minGapMilliseconds?: number;
+  /**
+   * Called in this process after an evaluation committed, with what it changed: the live hub pushes it and the
+   * notifier sends its notifications. A listener that throws is logged; the evaluation stands.
+   */
+  afterCommit?: (report: EvaluationReport) => void;
 }
 
 /** What one evaluation did. */
 export interface EvaluationReport {
   at: Date;
   durationMilliseconds: number;
+  /** Where the time went: reading the store, computing in core, writing (one transaction). */
+  phaseMilliseconds: { read: number; evaluate: number; write: number };
   dossiersRead: number;
   instances: number;
   transitions: number;
   /** The changes it announced (committed). */
   changes: AlertChange[];
+  /** The alerts as written, by id (those that changed). */
+  alerts: Map<string, AlertWrite['state'] & { alertId: string }>;
+  /** Incidents opened, linked or escalated, and the notifications to send. */
+  incidents: IncidentOutcome;
 }
 
 /**
@@ -72,8 +86,16 @@ export class AlertEngine {
   private readonly abort = new AbortController();
   private readonly log: Logger;
 
+  private readonly rulesById: ReadonlyMap<string, AlertRule>;
+  /**
+   * The active alerts as this leader last committed them (null: read the store). Dropped before each evaluation and
+   * set again only after its commit, so a failed or conflicting evaluation, or a change of leader, reads afresh.
+   */
+  private activeAlerts: StoredAlert[] | null = null;
+
   constructor(private readonly o: AlertEngineOptions) {
     this.log = o.logger.child({ component: 'alerts' });
+    this.rulesById = new Map(o.rules.map((r) => [r.id, r]));
   }
 
   get isLeader(): boolean {
@@ -83,7 +105,13 @@ export class AlertEngine {
   /** Listens for committed writes, campaigns for leadership and starts the clock; the first evaluation follows at once if leader. */
   async start(): Promise<void> {
     this.stops.push(await this.o.db.listen(CHANGE_CHANNEL, () => this.request()));
-    this.stops.push(this.o.leadership.onChange((leader) => (leader ? this.request() : undefined)));
+    this.stops.push(
+      this.o.leadership.onChange((leader) => {
+        // Whoever led meanwhile may have written: a new leader reads the store again.
+        this.activeAlerts = null;
+        if (leader) this.request();
+      }),
+    );
     await this.o.leadership.start();
     this.timer = setInterval(() => this.request(), this.o.evaluateEveryMilliseconds);
     this.timer.unref();
@@ -156,11 +184,14 @@ export class AlertEngine {
     const now = this.o.clock.now();
     const { db, rules } = this.o;
     const signal = this.abort.signal;
-    const previous = await readActiveAlerts(db);
+    // The leader is the only writer, so what it wrote last is what the store holds: read once, then kept.
+    const previous = this.activeAlerts ?? (await readActiveAlerts(db));
+    this.activeAlerts = null;
     const dossiers = await readSlaDossiers(db, dossierReadPlan(rules, now, this.o.calendar), signal);
     const metrics = await this.readMetricSamples(now);
     const sources = await readSourceStatuses(db, sourceRequests(rules));
     const silences = await readCurrentSilences(db, now);
+    const read = performance.now();
     const tick = evaluateAlerts({
       rules,
       previous,
@@ -180,11 +211,24 @@ export class AlertEngine {
       if (step.changed) changes.push(alertChangeOf(alertId, step.previous, { ...step, state }));
     }
     signal.throwIfAborted();
-    await db.transaction(async (tx) => {
+    const computed = performance.now();
+    let written = new Map<string, number>();
+    const incidents = await db.transaction(async (tx) => {
       await this.o.leadership.assertHeld(tx);
-      await saveAlertWrites(tx, writes);
+      written = await saveAlertWrites(tx, writes);
+      const outcome = await applyIncidents(tx, {
+        writes,
+        changedAlertIds: new Set(changes.map((c) => c.alertId)),
+        rules: this.rulesById,
+        calendar: this.o.calendar,
+        now,
+      });
       await publishAlertChanges(tx, changes);
+      return outcome;
     });
+    this.activeAlerts = writes
+      .filter((w) => isActiveState(w.state.state))
+      .map((w) => ({ ...w.state, alertId: w.alertId, revision: written.get(w.alertId)! }));
     for (const w of writes)
       if (w.transition)
         this.log.info(
@@ -202,12 +246,33 @@ export class AlertEngine {
     const report: EvaluationReport = {
       at: now,
       durationMilliseconds: performance.now() - started,
+      phaseMilliseconds: { read: read - started, evaluate: computed - read, write: performance.now() - computed },
       dossiersRead: dossiers.length,
       instances: tick.instances.length,
       transitions: writes.filter((w) => w.transition).length,
       changes,
+      alerts: new Map(
+        writes.filter((w) => changes.some((c) => c.alertId === w.alertId)).map((w) => [w.alertId, { ...w.state, alertId: w.alertId }]),
+      ),
+      incidents,
     };
-    this.log.debug({ ...report, changes: changes.length }, 'alerts evaluated');
+    if (this.o.afterCommit) {
+      try {
+        this.o.afterCommit(report);
+      } catch (err) {
+        this.log.error({ err }, 'after-commit listener failed');
+      }
+    }
+    this.log.debug(
+      {
+        ...report,
+        changes: changes.length,
+        alerts: undefined,
+        incidents: incidents.incidents.length,
+        notifications: incidents.notifications.length,
+      },
+      'alerts evaluated',
+    );
     return report;
   }
 

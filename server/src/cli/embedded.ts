@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { loadCatalogue, systemClock, type Catalogue, type Clock } from '@ioc/core';
-import { startDossierIngest, startDossierSimulator, type DossierSimulator } from '@ioc/ingest';
+import { loadCatalogue, seedUnitsFromCatalogue, systemClock, type Catalogue, type Clock } from '@ioc/core';
+import { startDossierIngest, startDossierSimulator, startSimulatedSourceSystems, type DossierSimulator } from '@ioc/ingest';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { startServer, type RunningServer } from '../runtime/start-server';
+import { alertingSettingsOf } from '../incidents/incident-runtime';
+import { startNotifications } from '../notifications/start-notifications';
 import type { FirstAccount } from '../users/users.service';
 import { openStore, type OpenedStore } from './open-store';
 
@@ -49,6 +51,18 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     ...(o.clock ? { clock: o.clock } : {}),
     ...(o.liveSimulator === false ? { live: false } : {}),
   });
+  // The current province and communes with the lineage of the units they replaced (idempotent).
+  await seedUnitsFromCatalogue(store.db, catalogue);
+  // The document system, the project database and the KPI feed: simulators on free ports, pulled over HTTP.
+  const otherSystems = await startSimulatedSourceSystems({
+    db: store.db,
+    catalogue,
+    logger,
+    seed: config.IOC_SIM_SEED,
+    backlogDays: config.IOC_SIM_BACKLOG_DAYS,
+    pollIntervalMilliseconds: config.IOC_POLL_INTERVAL_MS,
+    ...(o.clock ? { clock: o.clock } : {}),
+  });
   const ingest = startDossierIngest({
     db: store.db,
     sourceUrl: simulator.url,
@@ -66,10 +80,24 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     patchesPerSecond: config.IOC_LIVE_PATCHES_PER_SECOND,
     clockSeconds: config.IOC_LIVE_CLOCK_SECONDS,
     ...(o.webDist ? { webDist: o.webDist } : {}),
-    healthDetails: () => ({ ingest: { dvc: ingest.health() } }),
+    healthDetails: () => ({ ingest: { dvc: ingest.health(), ...otherSystems.health() } }),
     loginFailuresPerAddress: config.IOC_LOGIN_FAILURES_PER_ADDRESS,
+    writesPerMinute: config.IOC_WRITE_RATE_PER_MINUTE,
+    alerting: alertingSettingsOf(config),
   });
   const firstAccounts = await server.accounts.users.seedFirstAccounts();
+  // Webhook and e-mail contact points (IOC_NOTIFY_*); null when none is configured. They take the alert engine's
+  // notifications (escalations included) when this server runs it.
+  const alerting = server.incidents.alerting;
+  const notifications = await startNotifications({
+    db: store.db,
+    config,
+    catalogue,
+    clock: o.clock ?? systemClock,
+    logger,
+    registry: server.metrics.registry,
+    ...(alerting ? { onNotification: alerting.onNotification.bind(alerting) } : {}),
+  });
   return {
     url: server.url,
     catalogue,
@@ -79,7 +107,9 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     firstAccounts,
     async stop() {
       await ingest.stop();
+      await otherSystems.stop();
       await simulator.stop();
+      await notifications?.close();
       await server.close();
       await store.db.close();
     },

@@ -124,6 +124,51 @@ export function buildProgram(): Command {
       (await import('./commands/audit')).runAuditVerify({ ...toConfig(f), ...(f.json ? { json: true } : {}) }),
     );
 
+  const quarantineCommand = program.command('quarantine').description('source records refused by validation: list them, replay them');
+  withStoreFlags(quarantineCommand.command('list').description('list quarantined records, most recently seen first'))
+    .addOption(new Option('--source <source>', 'only this source system (e.g. dvc)'))
+    .addOption(new Option('--state <state>', 'waiting, replayed or all').choices(['waiting', 'replayed', 'all']).default('all'))
+    .addOption(new Option('--limit <n>', 'at most this many rows').default('50'))
+    .option('--json', 'print the records as JSON')
+    .action(async (f: Flags & { source?: string; state: string; limit: string; json?: boolean }) =>
+      (await import('./commands/quarantine')).runQuarantineList({ ...toConfig(f), ...f }),
+    );
+  withStoreFlags(quarantineCommand.command('replay').description('validate quarantined records again; those that pass are stored'))
+    .argument('[id]', 'the record to replay (see `ioc quarantine list`)')
+    .addOption(new Option('--source <source>', 'replay every waiting record of this source system instead'))
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string | undefined, f: Flags & { source?: string; json?: boolean }) =>
+      (await import('./commands/quarantine')).runQuarantineReplay(id, { ...toConfig(f), ...f }),
+    );
+
+  withStoreFlags(
+    program.command('import').description('import a spreadsheet an agency reports by file (CSV or XLSX); prints a row-by-row report'),
+  )
+    .argument('[file]', 'the .csv or .xlsx file')
+    .addOption(new Option('--system <system>', 'what the file holds').choices(['project']).default('project'))
+    .addOption(new Option('--template', 'write the empty spreadsheet to fill in instead (XLSX; to --out or stdout)'))
+    .addOption(new Option('--out <file>', 'with --template: write it to this file'))
+    .option('--json', 'print the report as JSON')
+    .action(async (file: string | undefined, f: Flags & { system: 'project'; template?: boolean; out?: string; json?: boolean }) =>
+      (await import('./commands/import')).runImport(file, { ...toConfig(f), ...f }),
+    );
+
+  const reportCommand = program.command('report').description('reports the centre owes the province (004 Art 6.3)');
+  withStoreFlags(reportCommand.command('monthly').description('the monthly report: KPIs per agency and commune, 766, incidents, projects'))
+    .addOption(new Option('--month <YYYY-MM>', 'the month, province time').makeOptionMandatory())
+    .addOption(new Option('--unit <code>', 'the province (default), a commune code or an agency code'))
+    .addOption(new Option('--format <format>', 'xlsx or html').choices(['xlsx', 'html']).default('html'))
+    .addOption(new Option('--out <file>', 'write to this file; default: stdout'))
+    .action(async (f: Flags & { month: string; unit?: string; format: string; out?: string }) =>
+      (await import('./commands/report')).runReportMonthly({
+        ...toConfig(f),
+        month: f.month,
+        format: f.format,
+        ...(f.unit ? { unit: f.unit } : {}),
+        ...(f.out ? { out: f.out } : {}),
+      }),
+    );
+
   return program;
 }
 

@@ -36,6 +36,8 @@ export const ConfigSchema = z.object({
   IOC_SIM_BACKLOG_DAYS: positive(14, 'a number of days greater than 0'),
   IOC_SIM_SEED: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').default(19),
   IOC_SIM_PORT: port(0),
+  /** Faults of `ioc simulate`, e.g. `latency=50,errors=40,duplicate=20,stale=20` (ingest/src/sim/faults.ts). */
+  IOC_SIM_FAULTS: z.string().optional(),
   IOC_DVC_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   IOC_DVC_API_KEY: z.string().min(8, 'expected an API key of at least 8 characters').optional(),
   IOC_POLL_INTERVAL_MS: z.coerce
@@ -45,11 +47,20 @@ export const ConfigSchema = z.object({
     .default(500),
   IOC_LIVE_PATCHES_PER_SECOND: positive(4, 'a number of patches per second greater than 0'),
   IOC_LIVE_CLOCK_SECONDS: positive(5, 'a number of seconds greater than 0'),
+  // The SLA alert engine (server/src/alerts): how often it evaluates with no new data, how often a standby tries to lead.
+  IOC_ALERT_EVAL_SECONDS: positive(30, 'a number of seconds greater than 0'),
+  IOC_ALERT_LEADER_RETRY_SECONDS: positive(5, 'a number of seconds greater than 0'),
+  IOC_ALERT_RULES_DIR: z.string().min(1, 'expected a folder path').optional(),
   IOC_LOGIN_FAILURES_PER_ADDRESS: z.coerce
     .number({ error: 'expected a whole number of failed sign-ins' })
     .int('expected a whole number of failed sign-ins')
     .min(1, 'expected at least 1')
     .default(20),
+  IOC_WRITE_RATE_PER_MINUTE: z.coerce
+    .number({ error: 'expected a whole number of writes per minute' })
+    .int('expected a whole number of writes per minute')
+    .min(1, 'expected at least 1')
+    .default(120),
   KAFKA_BROKERS: z
     .string()
     .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'expected host:port[,host:port…]')
@@ -61,6 +72,43 @@ export const ConfigSchema = z.object({
     .regex(/^[a-z][a-z0-9_-]{0,40}$/, 'expected lower-case letters, digits, - or _')
     .default('ioc'),
   IOC_KAFKA_GROUP_ID: z.string().min(1, 'expected a consumer group name').optional(),
+  // Several `ioc server` processes behind one address share live rooms through Redis when set (server/src/live/cluster-adapter.ts).
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  // Notifications (server/src/notifications): every contact point is off until its variables are set.
+  IOC_NOTIFY_WEBHOOK_URL: z
+    .url({ error: 'expected an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  IOC_NOTIFY_LEADERS_WEBHOOK_URL: z
+    .url({ error: 'expected an http(s) URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  IOC_NOTIFY_WEBHOOK_SECRET: z.string().min(16, 'expected a secret of at least 16 characters').optional(),
+  IOC_NOTIFY_WEBHOOK_ATTEMPTS: z.coerce
+    .number({ error: 'expected a whole number of attempts' })
+    .int('expected a whole number of attempts')
+    .min(1, 'expected at least 1')
+    .max(20, 'expected at most 20')
+    .default(6),
+  IOC_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  IOC_NOTIFY_EMAIL_FROM: z.email({ error: 'expected an e-mail address' }).optional(),
+  IOC_NOTIFY_EMAIL_TO: z
+    .string()
+    .regex(/^[^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*$/, 'expected e-mail addresses separated by commas')
+    .optional(),
+  IOC_NOTIFY_LEADERS_EMAIL_TO: z
+    .string()
+    .regex(/^[^\s,@]+@[^\s,@]+(\s*,\s*[^\s,@]+@[^\s,@]+)*$/, 'expected e-mail addresses separated by commas')
+    .optional(),
+  IOC_NOTIFY_LINK_BASE_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -83,7 +131,14 @@ export function parseConfig(source: ConfigInput): Config {
     const key = String(issue.path[0] ?? '(config)');
     const value = source[key as keyof Config];
     // Secrets never reach the terminal or logs.
-    const shown = key === 'DATABASE_URL' || key === 'IOC_DVC_API_KEY' ? '…' : value;
+    const shown =
+      key === 'DATABASE_URL' ||
+      key === 'IOC_DVC_API_KEY' ||
+      key === 'IOC_NOTIFY_WEBHOOK_SECRET' ||
+      key === 'IOC_SMTP_URL' ||
+      key === 'REDIS_URL'
+        ? '…'
+        : value;
     return `${key}=${shown ?? ''}: ${issue.message}`;
   });
   throw new ConfigError(problems);

@@ -1,16 +1,36 @@
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
-import { NotFound, type Catalogue } from '@ioc/core';
+import {
+  NotFound,
+  createScopeIndex,
+  systemClock,
+  type Catalogue,
+  type Clock,
+  type Db,
+  type MetricCatalogue,
+  type ReadinessBody,
+} from '@ioc/core';
 import type { AuthService } from '../auth/auth.service';
 import { authRoutes, displayLinkHandler, SESSION_OPENING_PATHS } from '../auth/auth.routes';
 import { authenticate, requireCsrf } from '../auth/authenticate';
 import { loginRateLimit } from '../auth/login-rate-limit';
 import { dashboardRoutes } from '../live/dashboard.routes';
+import { auditRoutes } from '../audit/audit.routes';
+import { catalogueRoutes } from '../catalogue/catalogue.routes';
+import { openApiRoutes } from '../openapi/openapi.routes';
+import { reportsRoutes } from '../reports/reports.routes';
+import { quarantineRoutes } from '../quarantine/quarantine.routes';
+import { importsRoutes } from '../imports/imports.routes';
+import { ImportsService } from '../imports/imports.service';
+import { QuarantineService } from '../quarantine/quarantine.service';
+import { SourceHealthService } from '../sources/source-health.service';
+import { registerSourceHealthMetrics, sourcesRoutes } from '../sources/sources.routes';
+import { writeRateLimit } from './rate-limit-writes';
 import type { LiveHub } from '../live/live-hub';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
@@ -36,12 +56,26 @@ export interface AppOptions {
   hub(): LiveHub;
   /** Failed sign-ins per client address within 15 minutes before 429 `auth.rateLimited`. */
   loginFailuresPerAddress: number;
+  /** Writes per session (or per address without one) per minute before 429 `request.rateLimited` (IOC_WRITE_RATE_PER_MINUTE). */
+  writesPerMinute?: number;
+  /** What `/readyz` answers (see `readinessProbe`); absent: ready when `health()` is. */
+  readiness?: () => Promise<ReadinessBody>;
+  /** The store, for `GET /api/audit`; absent (tests of the bare app): no audit route. */
+  db?: Db;
+  /** The metric catalogue for `GET /api/metrics`; absent: the shipped one, read at the first request. */
+  metricCatalogue?: () => Promise<MetricCatalogue>;
+  /** `/api/alerts`, `/api/incidents`, `/api/silences` (server/src/incidents, silences, alerts). */
+  alertRoutes?: Router[];
+  /** Stamps source freshness and quarantine replays; default the system clock. */
+  clock?: Clock;
 }
 
 /** Paths of the single-page web app: each answers with its `index.html`, the router picks the screen. */
-const APP_ROUTES = ['/', '/wall', '/login', '/password'];
+const APP_ROUTES = ['/', '/wall', '/login', '/password', '/ops'];
 /** Request bodies are small JSON objects; anything bigger is a mistake or an attack. */
 const JSON_BODY_LIMIT = '32kb';
+/** IOC_WRITE_RATE_PER_MINUTE's default: far above a person's clicks, far below a script's loop. */
+export const DEFAULT_WRITES_PER_MINUTE = 120;
 
 function redactDisplayToken<R extends { url?: string; query?: unknown }>(req: R): R {
   if (req.url?.includes('display=')) req.url = req.url.replace(/([?&]display=)[^&#]*/g, '$1[redacted]');
@@ -100,6 +134,15 @@ export function createApp(o: AppOptions): Express {
     const h = o.health();
     res.status(h.ready ? 200 : 503).json({ status: h.ready ? 'ok' : 'starting', ...h.details });
   });
+  app.get('/readyz', async (req, res) => {
+    o.policy.authorize(req.principal, 'health.read');
+    const ready = o.readiness ? await o.readiness() : null;
+    const ok = ready ? ready.status === 'ready' : o.health().ready;
+    res
+      .status(ok ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json(ready ?? { status: ok ? 'ready' : 'unavailable' });
+  });
   app.get('/metrics', async (req, res) => {
     o.policy.authorize(req.principal, 'metrics.read');
     res.type(o.metrics.registry.contentType).send(await o.metrics.registry.metrics());
@@ -110,6 +153,7 @@ export function createApp(o: AppOptions): Express {
   app.use(cookieParser());
   app.use('/api', express.json({ limit: JSON_BODY_LIMIT }), authenticate(o.auth));
   app.use(requireCsrf(SESSION_OPENING_PATHS));
+  app.use('/api', writeRateLimit(o.writesPerMinute ?? DEFAULT_WRITES_PER_MINUTE, SESSION_OPENING_PATHS));
 
   app.get('/api/catalogue', (req, res) => {
     o.policy.authorize(req.principal, 'catalogue.read');
@@ -118,6 +162,21 @@ export function createApp(o: AppOptions): Express {
   app.use(authRoutes({ auth: o.auth, policy: o.policy, loginLimiter }));
   app.use(usersRoutes({ users: o.users, policy: o.policy }));
   app.use(dashboardRoutes({ policy: o.policy, hub: () => o.hub() }));
+  const scopes = createScopeIndex(o.catalogue);
+  const metricCatalogue = o.metricCatalogue ? { metricCatalogue: o.metricCatalogue } : {};
+  app.use(catalogueRoutes({ policy: o.policy, catalogue: o.catalogue, scopes, ...metricCatalogue }));
+  if (o.db) app.use(auditRoutes({ db: o.db, policy: o.policy, scopes }));
+  if (o.db) app.use(reportsRoutes({ db: o.db, catalogue: o.catalogue, scopes, policy: o.policy }));
+  if (o.db) {
+    const clock = o.clock ?? systemClock;
+    const sources = new SourceHealthService({ db: o.db, clock, ...(o.metricCatalogue ? { metricCatalogue: o.metricCatalogue } : {}) });
+    registerSourceHealthMetrics(o.metrics.registry, sources);
+    app.use(sourcesRoutes({ sources, policy: o.policy }));
+    app.use(quarantineRoutes({ quarantine: new QuarantineService({ db: o.db, clock }), policy: o.policy }));
+    app.use(importsRoutes({ imports: new ImportsService({ db: o.db, clock, scopes }), policy: o.policy }));
+  }
+  app.use(openApiRoutes({ policy: o.policy }));
+  for (const router of o.alertRoutes ?? []) app.use(router);
   app.use('/api', (req) => {
     throw NotFound.create({ path: req.originalUrl.split('?')[0] ?? req.path });
   });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { RequestInvalid, formatZodIssues } from '@ioc/core';
 
 /**
@@ -10,3 +10,6 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.in
   if (!parsed.success) throw RequestInvalid.create({ issues: formatZodIssues(parsed.error.issues) });
   return parsed.data;
 }
+
+/** The query of a route that takes none: only the message language (`?lang=en`, see `requestLanguage`). */
+export const NoQuery = z.object({ lang: z.enum(['vi', 'en']).optional() }).strict();

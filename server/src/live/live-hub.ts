@@ -32,6 +32,8 @@ import { sessionTokenFromCookieHeader } from '../auth/session-cookie';
 import type { Logger } from '../logging/logger';
 import type { Metrics } from '../metrics/metrics';
 import type { Policy } from '../policy/policy';
+import type { ClusterAdapter } from './cluster-adapter';
+import { laggingSockets } from './slow-sockets';
 import { changedRows, readWallState, scopeWallState, type WallState } from './wall-feed';
 
 export interface LiveHubOptions {
@@ -50,6 +52,8 @@ export interface LiveHubOptions {
    * sockets whose session may have run out are checked again.
    */
   clockSeconds: number;
+  /** Shares rooms with the other server processes (PostgreSQL or Redis); none with PGlite. See cluster-adapter.ts. */
+  cluster?: ClusterAdapter | null;
 }
 
 interface SocketData {
@@ -96,6 +100,7 @@ export class LiveHub {
       serveClient: false,
       // A recovered connection goes through the session check again: its session may have ended meanwhile.
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      ...(o.cluster ? { adapter: o.cluster.adapter } : {}),
     });
     this.io.use((socket, next) => {
       this.authenticate(socket as LiveSocket).then(
@@ -131,6 +136,7 @@ export class LiveHub {
     await new Promise<void>((resolve) => {
       void this.io.close(() => resolve());
     });
+    await this.o.cluster?.close();
   }
 
   /**
@@ -157,7 +163,11 @@ export class LiveHub {
   private onConnection(socket: LiveSocket): void {
     this.o.metrics.liveClients.inc();
     socket.on('disconnect', () => this.o.metrics.liveClients.dec());
-    socket.on(LiveEvents.subscribe, (payload: unknown, ack: unknown) => {
+    socket.on(LiveEvents.subscribe, (...args: unknown[]) => {
+      // The ack is the last argument, whatever came before: `emit('dashboard:subscribe', ack)` without a payload
+      // gets its 400 too, instead of waiting for an answer that never comes (found by server/test/fuzz-api.test.ts).
+      const ack = args.at(-1);
+      const payload = args.length > 1 || typeof ack !== 'function' ? args[0] : undefined;
       const reply = typeof ack === 'function' ? (ack as (a: SubscribeAck) => void) : () => undefined;
       void this.onSubscribe(socket, payload, reply).catch((err: unknown) => {
         this.o.logger.error({ err }, 'subscribe failed');
@@ -235,9 +245,33 @@ export class LiveHub {
       dataUpdatedAt: next.dataUpdatedAt,
     };
     // Local sockets only: with a cluster adapter every replica computes its own views and numbers its own patches.
-    this.io.local.to(view.room).emit(LiveEvents.patch, patch);
+    // A socket that has not taken the last few patches off the wire gets none more until it drains, then the newest
+    // state (slow-sockets.ts): one slow wall screen never makes the server hold an ever-growing queue for it.
+    const lagging = laggingSockets(this.io, view.room, (socket) => this.catchUp(socket as LiveSocket, view));
+    this.io.local.to(view.room).except(lagging).emit(LiveEvents.patch, patch);
+    if (lagging.length > 0) this.o.metrics.liveSkippedSockets.inc({ dashboard: 'wall' }, lagging.length);
     this.o.metrics.livePatches.inc({ dashboard: 'wall' });
     return true;
+  }
+
+  /**
+   * The newest state of `view` for a socket that skipped patches: every row of its scope, numbered as the view's
+   * current state. It applies to any earlier state; the client sees a gap in the numbers and may as well subscribe
+   * again for a snapshot, as it does after any gap.
+   */
+  private catchUp(socket: LiveSocket, view: ScopeView): void {
+    if (!socket.connected || !socket.rooms.has(view.room) || !view.state) return;
+    const s = view.state;
+    const patch: WallPatch = {
+      dashboard: 'wall',
+      seq: Math.max(1, view.seq),
+      asOf: s.asOf,
+      day: s.day,
+      rows: s.rows,
+      totals: s.totals,
+      dataUpdatedAt: s.dataUpdatedAt,
+    };
+    (socket as Socket).emit(LiveEvents.patch, patch);
   }
 
   private onNotice(payload: string): void {

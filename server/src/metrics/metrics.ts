@@ -13,6 +13,12 @@ export function createMetrics() {
       labelNames: ['dashboard'],
       registers: [registry],
     }),
+    liveSkippedSockets: new Counter({
+      name: 'ioc_live_slow_socket_skips_total',
+      help: 'Patches not sent to a socket that had too many packets waiting (it gets the newest state when it drains)',
+      labelNames: ['dashboard'],
+      registers: [registry],
+    }),
     liveSnapshots: new Counter({
       name: 'ioc_live_snapshots_total',
       help: 'Snapshots sent on subscribe',

@@ -23,6 +23,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('../auth/login-page.vue'),
     meta: { titleKey: 'auth.signInTitle', public: true },
   },
+  { path: '/ops', name: 'ops', component: () => import('../ops/ops-page.vue'), meta: { titleKey: 'ops.pageTitle' } },
   { path: '/password', name: 'password', component: () => import('../auth/password-page.vue'), meta: { titleKey: 'auth.changeTitle' } },
   // Until the other screens exist, an unknown address shows the wall rather than a blank page.
   { path: '/:unknown(.*)*', redirect: '/wall' },

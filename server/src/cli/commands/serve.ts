@@ -2,6 +2,8 @@ import { countAccounts, loadCatalogue, systemClock } from '@ioc/core';
 import type { ConfigInput } from '../../config/config';
 import { createLogger } from '../../logging/logger';
 import { startServer } from '../../runtime/start-server';
+import { startNotifications } from '../../notifications/start-notifications';
+import { alertingSettingsOf } from '../../incidents/incident-runtime';
 import { loadConfigOrExit } from '../load-config';
 import { openStore } from '../open-store';
 import { onShutdown } from '../shutdown';
@@ -27,6 +29,21 @@ export async function runServe(flags: ConfigInput): Promise<void> {
     patchesPerSecond: config.IOC_LIVE_PATCHES_PER_SECOND,
     clockSeconds: config.IOC_LIVE_CLOCK_SECONDS,
     loginFailuresPerAddress: config.IOC_LOGIN_FAILURES_PER_ADDRESS,
+    writesPerMinute: config.IOC_WRITE_RATE_PER_MINUTE,
+    cluster: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
+    alerting: alertingSettingsOf(config),
+  });
+  // Webhook and e-mail contact points (IOC_NOTIFY_*); null when none is configured. They take the alert engine's
+  // notifications (escalations included) when this server runs it.
+  const alerting = server.incidents.alerting;
+  const notifications = await startNotifications({
+    db: store.db,
+    config,
+    catalogue,
+    clock: systemClock,
+    logger,
+    registry: server.metrics.registry,
+    ...(alerting ? { onNotification: alerting.onNotification.bind(alerting) } : {}),
   });
   printBanner({
     url: server.url,
@@ -39,6 +56,7 @@ export async function runServe(flags: ConfigInput): Promise<void> {
     embedded: !config.DATABASE_URL,
   });
   onShutdown(logger, async () => {
+    await notifications?.close();
     await server.close();
     await store.db.close();
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadCatalogue } from '@ioc/core';
-import { startDossierSimulator } from '@ioc/ingest';
+import { parseFaultSpec, startDossierSimulator, type FaultSettings } from '@ioc/ingest';
 import type { ConfigInput } from '../../config/config';
 import { createLogger } from '../../logging/logger';
 import { loadConfigOrExit } from '../load-config';
@@ -16,6 +16,15 @@ export async function runSimulate(system: string, flags: ConfigInput & { apiKey?
   const config = loadConfigOrExit(flags);
   const logger = createLogger(config.LOG_LEVEL);
   const apiKey = flags.apiKey ?? config.IOC_DVC_API_KEY ?? randomBytes(16).toString('hex');
+  let faults: FaultSettings | undefined;
+  try {
+    faults = config.IOC_SIM_FAULTS ? parseFaultSpec(config.IOC_SIM_FAULTS) : undefined;
+  } catch (err) {
+    process.stderr.write(`ioc: invalid configuration: IOC_SIM_FAULTS: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  if (system === 'document' || system === 'project' || system === 'kpi')
+    return (await import('./simulate-source-system')).runSourceSystemSimulator(system, config, logger, apiKey);
   const simulator = await startDossierSimulator({
     catalogue: await loadCatalogue(),
     apiKey,
@@ -23,6 +32,7 @@ export async function runSimulate(system: string, flags: ConfigInput & { apiKey?
     port: config.IOC_SIM_PORT,
     seed: config.IOC_SIM_SEED,
     minChangesPerSecond: config.IOC_SIM_RATE,
+    ...(faults ? { faults } : {}),
     logger: logger.child({ component: 'simulator', system: 'dvc' }),
   });
   process.stdout.write(

@@ -1,0 +1,177 @@
+import type { Queryable } from './db';
+import type { ChangeNotice } from '../contracts/bus';
+
+/**
+ * Pieces every source writer shares (documents, projects, the KPI feed; the dossier writer could use them too): the
+ * checkpoint saved in the data's transaction, the change notice, and the counter deltas folded per rollup row.
+ */
+
+/** A source's cursor: the (source_updated_at, source_id) of the last record it covers. */
+export interface SourceCursor {
+  updatedSince: string;
+  afterId: string;
+}
+
+const SAVE_CHECKPOINT = `
+  insert into ingest_checkpoint (source, cursor_updated_at, cursor_id, last_success_at, records_total)
+  values ($1, $2, $3, now(), $4)
+  on conflict (source) do update set cursor_updated_at = excluded.cursor_updated_at, cursor_id = excluded.cursor_id,
+    last_success_at = excluded.last_success_at, records_total = ingest_checkpoint.records_total + excluded.records_total`;
+
+/** Stores where `source`'s pull stands, in the caller's transaction (the one that writes the records it covers). */
+export async function saveSourceCheckpoint(tx: Queryable, source: string, cursor: SourceCursor, accepted: number): Promise<void> {
+  await tx.query(SAVE_CHECKPOINT, [source, cursor.updatedSince, cursor.afterId, accepted]);
+}
+
+/** The NOTIFY channel of committed writes (same as the dossier writer's `CHANGE_CHANNEL`). */
+const CHANGE_CHANNEL = 'ioc_changes';
+
+/** Announces a write; delivered to listeners only if and when the caller's transaction commits. */
+export async function notifySourceChange(tx: Queryable, source: string, agencyCodes: Iterable<string>, dataUpdatedAt: Date): Promise<void> {
+  const notice: ChangeNotice = {
+    source,
+    agencyCodes: [...new Set(agencyCodes)].sort(),
+    dataUpdatedAt: dataUpdatedAt.toISOString(),
+    committedAt: new Date().toISOString(),
+  };
+  await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify(notice)]);
+}
+
+/** What one record version adds to one rollup row: its key columns and its counters. */
+export interface CounterContribution {
+  bucket: Date;
+  key: Readonly<Record<string, string>>;
+  counters: Readonly<Record<string, number>>;
+}
+
+/**
+ * The rollup change of replacing each `before` state by its `after` state: the after contributions added, the
+ * before ones subtracted, folded per row, rows with nothing left dropped, sorted by key (two writers lock rows in one
+ * order and never deadlock). Exact whatever order versions arrive in, since a state's contribution is a function
+ * of the state alone.
+ */
+export function foldContributions(
+  added: readonly CounterContribution[],
+  removed: readonly CounterContribution[],
+): Array<Record<string, string | number>> {
+  const rows = new Map<string, Record<string, string | number>>();
+  const apply = (c: CounterContribution, sign: 1 | -1) => {
+    const bucket = c.bucket.toISOString();
+    const id = `${bucket}|${Object.values(c.key).join('|')}`;
+    const row = rows.get(id) ?? { bucket, ...c.key };
+    for (const [name, n] of Object.entries(c.counters)) row[name] = ((row[name] as number | undefined) ?? 0) + sign * n;
+    rows.set(id, row);
+  };
+  for (const c of added) apply(c, 1);
+  for (const c of removed) apply(c, -1);
+  return [...rows.entries()]
+    .filter(([, row]) => Object.values(row).some((v) => typeof v === 'number' && v !== 0))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+}
+
+/** The minute an instant falls in (rollup buckets are whole UTC minutes, which are whole province minutes too). */
+export const minuteOf = (at: Date): Date => new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+
+/** A record of any source: what idempotency and the cursor need. */
+export interface VersionedRecord {
+  source_id: string;
+  version: number;
+  source_updated_at: Date;
+}
+
+/** How one source system's batch is stored; `writeVersionedBatch` does the rest. */
+export interface VersionedBatchSpec<T extends VersionedRecord, S extends { version: number | string }> {
+  /** The stored state of these ids, locked for the transaction (`for update`, in id order). */
+  readBefore(tx: Queryable, source: string, ids: readonly string[]): Promise<Map<string, S>>;
+  /** Stores the newest accepted version per id, and every accepted version into the history. */
+  writeAccepted(tx: Queryable, source: string, newest: readonly T[], accepted: readonly T[]): Promise<void>;
+  /** What a state contributes to the per-minute counters (stored or incoming: the same function). */
+  contributions(state: S | T): CounterContribution[];
+  /** What the change itself adds (an event, e.g. a project's monthly update), never subtracted later. */
+  eventContributions?(before: S | T | undefined, after: T): CounterContribution[];
+  /** Agencies whose counters a state touches, for the change notice. */
+  agenciesOf(state: S | T): string[];
+  /** `insert … select … from jsonb_to_recordset($1::jsonb) … on conflict do update set c = c + excluded.c`. */
+  addRollupSql: string;
+}
+
+export interface VersionedWriteResult {
+  /** Versions newer than what was stored: written, counted. */
+  accepted: number;
+  /** Versions already stored or older (a replay, a duplicate, an out-of-order update): changed nothing. */
+  unchanged: number;
+  agencyCodes: string[];
+  /** Newest `source_updated_at` among the accepted records. */
+  dataUpdatedAt: Date | null;
+}
+
+/**
+ * One batch in one transaction: newest state per id (an older or equal version changes nothing), the history, the
+ * per-minute counters by the difference between the stored and the new state, quarantined records and the checkpoint.
+ * Replaying a batch is a no-op; a crash leaves all of it or none.
+ */
+export async function writeVersionedBatch<T extends VersionedRecord, S extends { version: number | string }>(
+  tx: Queryable,
+  spec: VersionedBatchSpec<T, S>,
+  source: string,
+  records: readonly T[],
+): Promise<VersionedWriteResult> {
+  const ids = [...new Set(records.map((r) => r.source_id))].sort();
+  const stored = ids.length > 0 ? await spec.readBefore(tx, source, ids) : new Map<string, S>();
+  const current = new Map<string, S | T>(stored);
+  const newest = new Map<string, T>();
+  const accepted: T[] = [];
+  const added: CounterContribution[] = [];
+  const removed: CounterContribution[] = [];
+  const agencies = new Set<string>();
+  let dataUpdatedAt: Date | null = null;
+  for (const rec of records) {
+    const before = current.get(rec.source_id);
+    if (before && Number(before.version) >= rec.version) continue;
+    if (before) {
+      removed.push(...spec.contributions(before));
+      for (const a of spec.agenciesOf(before)) agencies.add(a);
+    }
+    added.push(...spec.contributions(rec));
+    if (spec.eventContributions) added.push(...spec.eventContributions(before, rec));
+    for (const a of spec.agenciesOf(rec)) agencies.add(a);
+    current.set(rec.source_id, rec);
+    newest.set(rec.source_id, rec);
+    accepted.push(rec);
+    if (!dataUpdatedAt || rec.source_updated_at > dataUpdatedAt) dataUpdatedAt = rec.source_updated_at;
+  }
+  if (accepted.length > 0) await spec.writeAccepted(tx, source, [...newest.values()], accepted);
+  const rows = foldContributions(added, removed);
+  if (rows.length > 0) await tx.query(spec.addRollupSql, [JSON.stringify(rows)]);
+  return { accepted: accepted.length, unchanged: records.length - accepted.length, agencyCodes: [...agencies].sort(), dataUpdatedAt };
+}
+
+/** `insert … on conflict (source_system, source_id) do update … where version is newer`, from a column list. */
+export function upsertStateSql(table: string, columns: ReadonlyArray<readonly [string, string]>): string {
+  const names = columns.map(([c]) => c).join(', ');
+  const shape = columns.map(([c, t]) => `${c} ${t}`).join(', ');
+  const set = columns
+    .filter(([c]) => c !== 'source_id')
+    .map(([c]) => `${c} = excluded.${c}`)
+    .join(', ');
+  return `insert into ${table} (source_system, ${names})
+    select $1, ${names} from jsonb_to_recordset($2::jsonb) as x(${shape})
+    on conflict (source_system, source_id) do update set ${set}, ingested_at = now()
+    where ${table}.version < excluded.version`;
+}
+
+/** `insert into <table> … on conflict (bucket, keys) do update set c = <table>.c + excluded.c`. */
+export function addRollupSql(
+  table: string,
+  keys: ReadonlyArray<readonly [string, string]>,
+  counters: readonly string[],
+  counterType = 'integer',
+): string {
+  const cols = ['bucket', ...keys.map(([k]) => k), ...counters];
+  const shape = ['bucket timestamptz', ...keys.map(([k, t]) => `${k} ${t}`), ...counters.map((c) => `${c} ${counterType}`)].join(', ');
+  return `insert into ${table} (${cols.join(', ')})
+    select ${cols.map((c) => (counters.includes(c) ? `coalesce(${c}, 0)` : c)).join(', ')} from jsonb_to_recordset($1::jsonb) as x(${shape})
+    on conflict (bucket, ${keys.map(([k]) => k).join(', ')}) do update set
+    ${counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
+}

@@ -1,0 +1,90 @@
+import {
+  markQuarantineReplayed,
+  updateQuarantineReasons,
+  waitingQuarantineEntries,
+  writeDossierBatch,
+  type Db,
+  type QuarantineEntry,
+  type Queryable,
+} from '@ioc/core';
+import { validateDossierItems } from './validate-dossier-items';
+
+/** How the records of one kind of source are validated again and written: the same path as a pull. */
+export interface QuarantineReplayer {
+  /** Valid records keep their index in `items`; the rest come back with today's reason. */
+  validate(items: readonly unknown[]): { valid: number[]; rejected: { index: number; reason: string }[] };
+  /** Writes the valid payloads (idempotent: an older or equal version changes nothing). */
+  write(db: Db, source: string, items: readonly unknown[]): Promise<void>;
+}
+
+/** Dossier sources (the dossier system and its simulator). */
+export const dossierReplayer: QuarantineReplayer = {
+  validate(items) {
+    const valid: number[] = [];
+    const rejected: { index: number; reason: string }[] = [];
+    items.forEach((item, index) => {
+      const { records, rejected: bad } = validateDossierItems([item]);
+      if (records.length === 1) valid.push(index);
+      else rejected.push({ index, reason: bad[0]!.reason });
+    });
+    return { valid, rejected };
+  },
+  async write(db, source, items) {
+    const { records } = validateDossierItems(items);
+    // No checkpoint: a replay never moves the pull's cursor.
+    await writeDossierBatch(db, source, records, null);
+  },
+};
+
+export interface QuarantineReplayResult {
+  /** Ids that passed and went through the writer; now marked replayed. */
+  replayed: number[];
+  /** Ids that still fail, with the reason as the current schema words it. */
+  stillFailing: { id: number; reason: string }[];
+  /** Ids whose source has no replayer (left as they are). */
+  skipped: number[];
+}
+
+/**
+ * Replays quarantined records: re-validates each stored raw payload with today's schema; those that pass are written
+ * through the normal writer path and marked replayed, those that still fail keep waiting with the updated reason.
+ * Records already replayed are left alone, so replaying twice changes nothing. `record` runs in the transaction that
+ * marks the outcome (the place for the audit row). Crash-safe: the write is idempotent and the marking comes after it.
+ */
+export async function replayQuarantine(
+  db: Db,
+  ids: readonly number[],
+  o: {
+    at: Date;
+    replayers: Readonly<Record<string, QuarantineReplayer>>;
+    record?: (tx: Queryable, result: QuarantineReplayResult) => Promise<void>;
+  },
+): Promise<QuarantineReplayResult> {
+  const entries = await waitingQuarantineEntries(db, ids);
+  const bySource = new Map<string, QuarantineEntry[]>();
+  for (const e of entries) bySource.set(e.source, [...(bySource.get(e.source) ?? []), e]);
+  const result: QuarantineReplayResult = { replayed: [], stillFailing: [], skipped: [] };
+  for (const [source, group] of bySource) {
+    const replayer = o.replayers[source];
+    if (!replayer) {
+      result.skipped.push(...group.map((e) => e.id));
+      continue;
+    }
+    const raws = group.map((e) => e.raw);
+    const { valid, rejected } = replayer.validate(raws);
+    if (valid.length > 0)
+      await replayer.write(
+        db,
+        source,
+        valid.map((i) => raws[i]),
+      );
+    result.replayed.push(...valid.map((i) => group[i]!.id));
+    result.stillFailing.push(...rejected.map((r) => ({ id: group[r.index]!.id, reason: r.reason })));
+  }
+  await db.transaction(async (tx) => {
+    await markQuarantineReplayed(tx, result.replayed, o.at);
+    await updateQuarantineReasons(tx, result.stillFailing);
+    await o.record?.(tx, result);
+  });
+  return result;
+}
