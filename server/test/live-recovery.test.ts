@@ -13,9 +13,14 @@ afterEach(async () => {
 
 /**
  * Two leaders' screens on the wall; `away` loses its connection (the transport closes under it, as when a link
- * drops), the wall moves on by `patches` dossiers, each seen by `stay`, then `away` connects again.
+ * drops), the wall moves on by `patches` dossiers spread over `awayMilliseconds`, each seen by `stay`, then `away`
+ * connects again.
  */
-async function dropAndReturn(server: HubServer, patches: number): Promise<{ stay: WallClient; away: WallClient }> {
+async function dropAndReturn(
+  server: HubServer,
+  patches: number,
+  awayMilliseconds = 0,
+): Promise<{ stay: WallClient; away: WallClient; awayFor: number }> {
   const stay = new WallClient(server.url, server.cookie);
   const away = new WallClient(server.url, server.cookie);
   clients.push(stay, away);
@@ -30,30 +35,38 @@ async function dropAndReturn(server: HubServer, patches: number): Promise<{ stay
   // The server sees the transport close without a goodbye (reason `transport close`): a recoverable disconnection.
   away.socket.io.engine.close();
   await left;
+  const droppedAt = Date.now();
   const seqAtDrop = away.state!.seq;
   for (let i = 0; i < patches; i += 1) {
+    // Real time, not a fake clock: what is measured is socket.io's own recovery window and buffers.
+    const nextAt = droppedAt + ((i + 1) * awayMilliseconds) / (patches + 1);
+    if (nextAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, nextAt - Date.now()));
     const seq = stay.state!.seq;
     await writeDossierBatch(server.db, 'dvc', [receivedDossier(i % 2 ? 'STP' : 'SYT', server.clock.now())], null);
     await until(`patch ${i + 1} while away`, () => stay.state!.seq > seq);
   }
   expect(stay.state!.seq).toBeGreaterThanOrEqual(seqAtDrop + patches);
   expect(away.state!.seq).toBe(seqAtDrop);
+  if (droppedAt + awayMilliseconds > Date.now())
+    await new Promise((resolve) => setTimeout(resolve, droppedAt + awayMilliseconds - Date.now()));
+  const awayFor = Date.now() - droppedAt;
   away.socket.connect();
   await away.connected();
-  return { stay, away };
+  return { stay, away, awayFor };
 }
 
 describe('a client that was away while the wall moved ends on exactly the server’s state', () => {
-  it('one process (in-memory adapter): the connection is recovered and the missed patches replayed in order', async () => {
+  it('one process (in-memory adapter): away for 30 s, the connection is recovered and the missed patches replayed in order', async () => {
     t = await startHubServer({ backend: 'pglite', now: '2026-03-11T03:00:00.000Z', patchesPerSecond: 20, clockSeconds: 60 });
-    const { stay, away } = await dropAndReturn(t, 3);
+    const { stay, away, awayFor } = await dropAndReturn(t, 10, 30_000);
+    expect(awayFor).toBeGreaterThanOrEqual(30_000);
     expect(away.socket.recovered).toBe(true);
     await until('the recovered client to reach the others', () => away.state!.seq === stay.state!.seq);
     expect(shown(away.state!)).toEqual(shown(await t.server.hub.snapshot(t.scope)));
     // No snapshot was needed: the replayed patches, each the next number, brought it there.
     expect(away.resyncs).toBe(0);
-    const replayed = away.patches.map((p) => p.seq).slice(-3);
-    expect(replayed).toEqual([stay.state!.seq - 2, stay.state!.seq - 1, stay.state!.seq]);
+    const replayed = away.patches.map((p) => p.seq).slice(-10);
+    expect(replayed).toEqual(Array.from({ length: 10 }, (_, i) => stay.state!.seq - 9 + i));
   }, 120_000);
 
   it.each(['postgres', 'redis'] as const)(
