@@ -66,6 +66,19 @@ function runVitest(args) {
   });
 }
 
+/** The ten slowest test files, so a suite creeping towards CI's time budget shows where the time goes. */
+function noteSlowestFiles(files) {
+  const timed = files
+    .filter((f) => Number.isFinite(f.startTime) && Number.isFinite(f.endTime))
+    .map((f) => ({
+      name: f.name.startsWith(repoRoot) ? f.name.slice(repoRoot.length + 1) : f.name,
+      seconds: (f.endTime - f.startTime) / 1000,
+    }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, 10);
+  if (timed.length > 0) note(`slowest files: ${timed.map((f) => `${f.name} ${f.seconds.toFixed(0)} s`).join(', ')}`);
+}
+
 const workDir = mkdtempSync(join(tmpdir(), 'run-tests-'));
 const reportFile = join(workDir, 'vitest.json');
 let exitCode = 1;
@@ -98,6 +111,7 @@ try {
     if (failed > 0) problems.push(`${failed} test(s) failed`);
     if (passed + failed === 0) problems.push('no test ran');
   }
+  if (report) noteSlowestFiles(report.testResults ?? []);
   for (const problem of problems) note(problem);
   exitCode = problems.length === 0 ? 0 : typeof code === 'number' && code !== 0 ? code : 1;
 } catch (error) {
