@@ -13,6 +13,7 @@ import {
   type IncidentList,
   type IncidentSummary,
   type Role,
+  type SilenceView,
 } from '@ioc/core';
 import { createTestDatabase } from '@ioc/core/testing';
 import { makeDossier } from '../src/alerts/alert-test-support';
@@ -246,7 +247,9 @@ it('shows the firing alerts on the wall, and a new one arrives without a reload'
   await expect.poll(async () => (await counts.innerText()).replace(/^\W+/, '').trim(), { timeout: 15_000 }).toBe(await firingCounts());
   const before = await firingCounts();
 
-  clock.advance(60_000); // the newest alert is the one that fires now
+  // The newest alert is the one that fires now; the server's clock never runs ahead of the browser's (the silence below
+  // would start in the browser's future).
+  clock.set(new Date(Math.max(Date.now(), clock.now().getTime() + 1_000)).toISOString());
   const at = (days: number) => new Date(clock.now().getTime() - days * DAY).toISOString();
   const snv = () => makeDossier({ handling_agency_code: 'SNV', receiving_unit_code: 'SNV', received_at: at(6), due_at: at(2) });
   await writeDossierBatch(db, 'dvc', [snv(), snv()], null);
@@ -256,6 +259,62 @@ it('shows the firing alerts on the wall, and a new one arrives without a reload'
   await expect.poll(async () => (await counts.innerText()).replace(/^\W+/, '').trim(), { timeout: 15_000 }).toBe(after);
   expect(await operator.getByTestId('alert-strip').innerText()).toContain('Hồ sơ quá hạn chưa giải quyết · Sở Nội vụ');
   await operator.screenshot({ path: '/tmp/ops-wall-strip.png' });
+});
+
+it('the operator silences the new alert for a shift from its incident, sees it listed, then ends it early', async () => {
+  const list = await people.get('vanhanh')!.get<IncidentList>('/api/incidents?agency=SNV');
+  const snv = list.body.incidents.find((i) => i.ruleId === 'DOS-01');
+  expect(snv, 'the engine opened a DOS-01 incident for SNV').toBeDefined();
+  await operator.goto(`${server.url}/ops?incident=${snv!.id}`);
+  await operator.locator(`[data-testid="incident-detail"][data-incident="${snv!.id}"]`).waitFor();
+  const form = operator.getByTestId('silence-form');
+  expect(await form.innerText()).toContain('Chỉ cơ quan Sở Nội vụ');
+  // No reason, no silence: the page says what is missing instead of sending.
+  await operator.getByTestId('silence-submit').click();
+  await operator.getByText('Cần ghi lý do tạm dừng').waitFor();
+  await operator.getByTestId('silence-duration').selectOption('8');
+  await operator.getByTestId('silence-reason').fill('Sở Nội vụ đang chuyển đổi phần mềm một cửa, đã báo trước.');
+  const before = Date.now();
+  await operator.getByTestId('silence-submit').click();
+  await operator.getByTestId('target-silenced').waitFor();
+  expect(await operator.getByTestId('target-silenced').innerText()).toMatch(/^Đã tạm dừng thông báo đến \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+
+  const { body } = await people.get('vanhanh')!.get<{ silences: SilenceView[] }>('/api/silences');
+  expect(body.silences).toHaveLength(1);
+  const silence = body.silences[0]!;
+  expect(silence).toMatchObject({ kind: 'silence', ruleIds: ['DOS-01'], agencyCodes: ['SNV'], createdBy: 'vanhanh', cancelledAt: null });
+  const hours = (Date.parse(silence.endsAt) - before) / 3_600_000;
+  expect(hours).toBeGreaterThan(7.99);
+  expect(hours).toBeLessThan(8.01);
+
+  // The engine's next look marks the alert silenced; the wall's strip leaves it out.
+  await server.incidents.alerting!.engine.evaluateNow();
+  const alerts = await people.get('vanhanh')!.get<AlertList>('/api/alerts?agency=SNV');
+  expect(alerts.body.alerts.find((a) => a.ruleId === 'DOS-01')?.silenced).toBe(true);
+
+  await operator.getByTestId('tab-silences').click();
+  const item = operator.getByTestId('silence-item');
+  await item.waitFor();
+  const text = await item.innerText();
+  expect(text).toContain('Đang hiệu lực');
+  expect(text).toContain('DOS-01 · Hồ sơ quá hạn chưa giải quyết');
+  expect(text).toContain('Cơ quan: Sở Nội vụ');
+  expect(text).toContain('Sở Nội vụ đang chuyển đổi phần mềm một cửa');
+  expect(text).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2} → \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+  expect(await operator.getByTestId('silence-count').innerText()).toBe('1');
+  await operator.screenshot({ path: '/tmp/ops-silences-1920.png' });
+
+  // A department handles what is forwarded to it: no silences tab, no form, even when the address asks for them.
+  await department.goto(`${server.url}/ops?incident=${incident.id}&tab=silences`);
+  await department.locator(`[data-testid="incident-detail"][data-incident="${incident.id}"]`).waitFor();
+  expect(await department.getByTestId('tab-silences').count()).toBe(0);
+  expect(await department.getByTestId('silence-list').count()).toBe(0);
+  expect(await department.getByTestId('silence-form').count()).toBe(0);
+
+  await operator.getByTestId('silence-cancel').click();
+  await expect.poll(() => operator.getByTestId('silence-status').innerText()).toBe('Đã kết thúc sớm');
+  const after = await people.get('vanhanh')!.get<{ silences: SilenceView[] }>('/api/silences');
+  expect(after.body.silences[0]!.cancelledAt).not.toBeNull();
 });
 
 it('logged no console error or warning, and broke no rule of the Content-Security-Policy', async () => {

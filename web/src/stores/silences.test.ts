@@ -1,0 +1,131 @@
+import type { SilenceView } from '@ioc/core';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useSessionStore } from '../auth/session';
+import { endsAfterHours, orderSilences, silenceStatus, useSilencesStore } from './silences';
+
+const NOW = Date.parse('2026-11-25T03:00:00.000Z');
+const hour = 3_600_000;
+let next = 0;
+
+function makeSilence(over: Partial<SilenceView> = {}): SilenceView {
+  next += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`,
+    kind: 'silence',
+    ruleIds: ['DOS-01'],
+    agencyCodes: ['SNV'],
+    labels: {},
+    startsAt: new Date(NOW - hour).toISOString(),
+    endsAt: new Date(NOW + hour).toISOString(),
+    reason: 'Chuyển đổi phần mềm một cửa',
+    createdBy: 'vanhanh',
+    cancelledAt: null,
+    ...over,
+  };
+}
+
+function serverFake(answers: Record<string, { status: number; body: unknown }>) {
+  const calls: { method: string; path: string; headers: Record<string, string>; body: unknown }[] = [];
+  const fetcher = (input: string, init?: RequestInit) => {
+    const method = init?.method ?? 'GET';
+    calls.push({
+      method,
+      path: input,
+      headers: init?.headers as Record<string, string>,
+      body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+    });
+    const answer = answers[`${method} ${input}`] ?? { status: 404, body: { error: { code: 'http.notFound', message: 'không có' } } };
+    return Promise.resolve(
+      new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } }),
+    );
+  };
+  return { calls, fetcher };
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia());
+  useSilencesStore().configure({ clock: () => NOW });
+});
+
+describe('silenceStatus and orderSilences', () => {
+  it('tells active, upcoming, cancelled and ended apart at an instant', () => {
+    expect(silenceStatus(makeSilence(), NOW)).toBe('active');
+    expect(
+      silenceStatus(makeSilence({ startsAt: new Date(NOW + hour).toISOString(), endsAt: new Date(NOW + 2 * hour).toISOString() }), NOW),
+    ).toBe('upcoming');
+    expect(silenceStatus(makeSilence({ cancelledAt: new Date(NOW - 60_000).toISOString() }), NOW)).toBe('cancelled');
+    // The end is exclusive, as the engine counts it (core/src/sla/silences.ts).
+    expect(silenceStatus(makeSilence({ endsAt: new Date(NOW).toISOString() }), NOW)).toBe('ended');
+  });
+
+  it('lists active ones first, ending soonest first, then upcoming by start, then cancelled ones', () => {
+    const endsLate = makeSilence({ endsAt: new Date(NOW + 8 * hour).toISOString() });
+    const endsSoon = makeSilence({ endsAt: new Date(NOW + 10 * 60_000).toISOString() });
+    const upcoming = makeSilence({ startsAt: new Date(NOW + 2 * hour).toISOString(), endsAt: new Date(NOW + 3 * hour).toISOString() });
+    const cancelled = makeSilence({ cancelledAt: new Date(NOW - 60_000).toISOString() });
+    expect(orderSilences([cancelled, upcoming, endsLate, endsSoon], NOW).map((s) => s.id)).toEqual([
+      endsSoon.id,
+      endsLate.id,
+      upcoming.id,
+      cancelled.id,
+    ]);
+  });
+
+  it('ends a silence N hours from now', () => {
+    expect(endsAfterHours(NOW, 8)).toBe('2026-11-25T11:00:00.000Z');
+  });
+});
+
+describe('silences store over HTTP', () => {
+  it('loads the list, keeps the ones not over and counts the active ones', async () => {
+    const active = makeSilence();
+    const over = makeSilence({ startsAt: new Date(NOW - 3 * hour).toISOString(), endsAt: new Date(NOW - hour).toISOString() });
+    const upcoming = makeSilence({ startsAt: new Date(NOW + hour).toISOString(), endsAt: new Date(NOW + 2 * hour).toISOString() });
+    const http = serverFake({ 'GET /api/silences': { status: 200, body: { silences: [over, upcoming, active] } } });
+    const store = useSilencesStore();
+    store.configure({ fetcher: http.fetcher });
+    await store.load();
+    expect(store.current.map((s) => s.id)).toEqual([active.id, upcoming.id]);
+    expect(store.activeCount).toBe(1);
+    expect(store.loadError).toBeNull();
+  });
+
+  it('creates a silence with the CSRF token and shows it at once', async () => {
+    const created = makeSilence({ startsAt: new Date(NOW).toISOString() });
+    const http = serverFake({ 'POST /api/silences': { status: 201, body: created } });
+    useSessionStore().hydrate({ csrfToken: 'csrf-1' } as never);
+    const store = useSilencesStore();
+    store.configure({ fetcher: http.fetcher });
+    const request = { ruleIds: ['DOS-01'], agencyCodes: ['SNV'], endsAt: created.endsAt, reason: created.reason };
+    expect(await store.create(request)).toEqual(created);
+    expect(http.calls[0]).toMatchObject({ method: 'POST', path: '/api/silences', body: request });
+    expect(http.calls[0]!.headers['x-csrf-token']).toBe('csrf-1');
+    expect(store.current.map((s) => s.id)).toEqual([created.id]);
+    expect(store.pending).toBeNull();
+  });
+
+  it('keeps the server’s refusal to show, and changes nothing', async () => {
+    const http = serverFake({
+      'POST /api/silences': { status: 400, body: { error: { code: 'silence.invalid', message: 'Lệnh tạm dừng không hợp lệ' } } },
+    });
+    const store = useSilencesStore();
+    store.configure({ fetcher: http.fetcher });
+    expect(await store.create({ endsAt: new Date(NOW - hour).toISOString(), reason: 'x', ruleIds: ['DOS-01'] })).toBeNull();
+    expect(store.actionError).toEqual({ code: 'silence.invalid', message: 'Lệnh tạm dừng không hợp lệ' });
+    expect(store.silences).toEqual([]);
+  });
+
+  it('ends a silence early: the cancelled view replaces the active one', async () => {
+    const active = makeSilence();
+    const cancelled = { ...active, cancelledAt: new Date(NOW).toISOString() };
+    const http = serverFake({ [`POST /api/silences/${active.id}/cancel`]: { status: 200, body: cancelled } });
+    const store = useSilencesStore();
+    store.configure({ fetcher: http.fetcher });
+    store.hydrate([active]);
+    expect(await store.cancel(active.id)).toBe(true);
+    expect(store.silences).toEqual([cancelled]);
+    expect(store.activeCount).toBe(0);
+    expect(store.dehydrate()).toEqual([cancelled]);
+  });
+});
