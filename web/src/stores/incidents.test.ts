@@ -2,6 +2,7 @@ import type { IncidentDetail } from '@ioc/core';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useSessionStore } from '../auth/session';
+import { serverFake } from '../testing/server-fake';
 // The real workflow of core, to check the buttons against (a test may import core at runtime; the app may not).
 import { nextIncidentState } from '../../../core/src/sla/incident-workflow';
 import { makeIncident, makeIncidentDetail } from '../ops/ops-factories';
@@ -89,24 +90,6 @@ describe('incidents store: snapshot and live events', () => {
 });
 
 describe('incidents store: actions over HTTP', () => {
-  function serverFake(answers: Record<string, { status: number; body: unknown }>) {
-    const calls: { method: string; path: string; headers: Record<string, string>; body: unknown }[] = [];
-    const fetcher = (input: string, init?: RequestInit) => {
-      const method = init?.method ?? 'GET';
-      calls.push({
-        method,
-        path: input,
-        headers: init?.headers as Record<string, string>,
-        body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
-      });
-      const answer = answers[`${method} ${input}`] ?? { status: 404, body: { error: { code: 'http.notFound', message: 'không có' } } };
-      return Promise.resolve(
-        new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } }),
-      );
-    };
-    return { calls, fetcher };
-  }
-
   it('posts the action with the CSRF token and takes the server’s answer as the detail and the queue row', async () => {
     const incident = makeIncident({ state: 'acknowledged' });
     const detail: IncidentDetail = makeIncidentDetail({ ...incident });

@@ -2,6 +2,7 @@ import type { SilenceView } from '@ioc/core';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useSessionStore } from '../auth/session';
+import { serverFake } from '../testing/server-fake';
 import { endsAfterHours, orderSilences, silenceStatus, useSilencesStore } from './silences';
 
 const NOW = Date.parse('2026-11-25T03:00:00.000Z');
@@ -23,24 +24,6 @@ function makeSilence(over: Partial<SilenceView> = {}): SilenceView {
     cancelledAt: null,
     ...over,
   };
-}
-
-function serverFake(answers: Record<string, { status: number; body: unknown }>) {
-  const calls: { method: string; path: string; headers: Record<string, string>; body: unknown }[] = [];
-  const fetcher = (input: string, init?: RequestInit) => {
-    const method = init?.method ?? 'GET';
-    calls.push({
-      method,
-      path: input,
-      headers: init?.headers as Record<string, string>,
-      body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
-    });
-    const answer = answers[`${method} ${input}`] ?? { status: 404, body: { error: { code: 'http.notFound', message: 'không có' } } };
-    return Promise.resolve(
-      new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } }),
-    );
-  };
-  return { calls, fetcher };
 }
 
 beforeEach(() => {
