@@ -87,5 +87,6 @@ export * from './store/document.queries';
 export * from './store/project.queries';
 export * from './store/kpi-sample.queries';
 export * from './store/units.queries';
+export * from './store/unit-validity.queries';
 export * from './store/report.queries';
 export * from './contracts/reports';

@@ -2,7 +2,8 @@
  * `npm run bench:ingest`: how fast dossiers go through validation and the writer (upsert + history + per-minute
  * rollup + checkpoint, one transaction per batch) into PostgreSQL and PGlite, against COPY of the same rows into
  * the same database in the same run. Batch sizes 1, 100 and 1,000; each figure is the median of RUNS runs. The
- * last line is JSON.
+ * last line is JSON. The unit register is seeded from the catalogue, so the writer's rates include the unit-code
+ * check; `*_unit_check_us_per_row` is that check alone (one register query per 1,000 rows plus the per-record test).
  */
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
@@ -11,9 +12,12 @@ import {
   DOSSIER_FIELD_NAMES,
   DossierRecord,
   loadCatalogue,
+  loadUnitValidity,
   migrate,
   openPgDb,
   openPgliteDb,
+  seedUnitsFromCatalogue,
+  unitCodeProblem,
   writeDossierBatch,
   type Db,
   type Dossier,
@@ -72,6 +76,22 @@ async function throughCopy(db: Db, rows: readonly Dossier[]): Promise<number> {
   return rows.length / ((performance.now() - started) / 1000);
 }
 
+/** Microseconds per record of the writer's unit-code check: the register query once per batch of 1,000, then each record. */
+async function unitCheckCost(db: Db, rows: readonly Dossier[]): Promise<number> {
+  const started = performance.now();
+  let refused = 0;
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 1000) {
+      const batch = rows.slice(i, i + 1000);
+      const validity = await loadUnitValidity(tx, [...new Set(batch.map((r) => r.unit_code))]);
+      for (const r of batch)
+        if (unitCodeProblem(validity, r.unit_code, r.received_at ?? r.submitted_at ?? r.status_changed_at)) refused += 1;
+    }
+  });
+  if (refused > 0) throw new Error(`${refused} simulated dossiers have a unit code the register refuses: the benchmark is void`);
+  return ((performance.now() - started) * 1000) / rows.length;
+}
+
 async function benchBackend(name: string, db: Db, wire: readonly DossierWire[]) {
   const latest = new Map<string, DossierWire>();
   for (const w of wire) latest.set(w.source_id, w);
@@ -97,11 +117,17 @@ async function benchBackend(name: string, db: Db, wire: readonly DossierWire[]) 
       `(runs: ${ours.map(Math.round).join(', ')})`,
     );
   }
+  const all = [...latest.values()].slice(0, PLAN[PLAN.length - 1]!.rows).map((w) => DossierRecord.parse(w));
+  const checks: number[] = [];
+  for (let run = 0; run < RUNS; run++) checks.push(await unitCheckCost(db, all));
+  result[`${name}_unit_check_us_per_row`] = Number(median(checks).toFixed(2));
+  log(name, 'unit-code check:', median(checks).toFixed(2), 'µs per row');
   return result;
 }
 
+const catalogue = await loadCatalogue();
 const simulator = await startDossierSimulator({
-  catalogue: await loadCatalogue(),
+  catalogue,
   apiKey: 'bench-key-123',
   live: false,
   port: 0,
@@ -114,8 +140,10 @@ log(`${wire.length} simulated dossiers; ${RUNS} runs per figure`);
 const database = await createTestDatabase('ioc_bench');
 const pg = await openPgDb({ connectionString: database.url, max: 2 });
 await migrate(pg);
+await seedUnitsFromCatalogue(pg, catalogue);
 const lite = await openPgliteDb();
 await migrate(lite);
+await seedUnitsFromCatalogue(lite, catalogue);
 try {
   const pgResult = await benchBackend('pg', pg, wire);
   const liteResult = await benchBackend('pglite', lite, wire);

@@ -5,7 +5,7 @@ export * from './dossier/replay-quarantine';
 export * from './dossier/dossier-ingest';
 export * from './bus/bus';
 export * from './bus/in-process-bus';
-export { KafkaBrokers, dossierTopic, type KafkaOptions } from './bus/kafka-settings';
+export { KafkaBrokers, dossierTopic, sourceTopic, type KafkaOptions } from './bus/kafka-settings';
 export {
   startDossierConnector,
   type DossierConnectorOptions,
@@ -19,7 +19,15 @@ export {
   type DossierWritersHealth,
 } from './writer/start-dossier-writers';
 export type { DossierSourceOptions } from './dossier/dossier-source-settings';
+export {
+  startRecordWriters,
+  type RecordWritersOptions,
+  type RecordWritersRole,
+  type RecordWritersHealth,
+} from './writer/start-record-writers';
+export { RequestRateLimiter, type RequestRateLimiterOptions, type RateTimer } from './retry/request-rate-limiter';
 export * from './source/source-ingest';
+export * from './source/replay-source-quarantine';
 export * from './document/document-ingest';
 export * from './project/project-ingest';
 export * from './kpi-feed/kpi-feed-ingest';
@@ -28,6 +36,7 @@ export type { SystemSimulatorOptions } from './sim/sim-settings';
 export { startDocumentSimulator } from './sim/document-simulator';
 export { startProjectSimulator } from './sim/project-simulator';
 export { startKpiFeedSimulator } from './sim/kpi-feed-simulator';
+export * from './sim/replay-clock';
 export * from './source/simulated-source-systems';
 export { importProjects, PROJECT_FILE_SOURCE, type ImportReport, type ImportRowResult } from './import/project-import';
 export { projectTemplateXlsx } from './import/project-template';

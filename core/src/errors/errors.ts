@@ -69,6 +69,20 @@ export const ImportFileUnreadable = defineError('import.fileUnreadable', 400, z.
 export const ImportColumnsMissing = defineError('import.columnsMissing', 400, z.object({ fileName: z.string(), columns: z.string() }));
 // Reports (server/src/reports).
 export const ReportMonthNotStarted = defineError('report.monthNotStarted', 400, z.object({ month: z.string() }));
+// Unit codes checked at intake against the unit register at the record's date (domain.md §5.4); the record goes to
+// quarantine with the rendered message as its reason. 422: the record is well-formed but names no valid unit.
+const unitCodeAt = { unitCode: z.string(), eventDate: z.string() };
+export const UnitCodeUnknown = defineError('unit.codeUnknown', 422, z.object(unitCodeAt));
+export const UnitCodeExpired = defineError(
+  'unit.codeExpired',
+  422,
+  z.object({ ...unitCodeAt, unitName: z.string(), validTo: z.string(), successors: z.string() }),
+);
+export const UnitCodeNotYetValid = defineError(
+  'unit.codeNotYetValid',
+  422,
+  z.object({ ...unitCodeAt, unitName: z.string(), validFrom: z.string() }),
+);
 
 /** Every code the product can answer with; the message catalogues must cover exactly these. */
 export const ERROR_CODES = [
@@ -115,4 +129,7 @@ export const ERROR_CODES = [
   ImportFileUnreadable,
   ImportColumnsMissing,
   ReportMonthNotStarted,
+  UnitCodeUnknown,
+  UnitCodeExpired,
+  UnitCodeNotYetValid,
 ].map((e) => e.code);

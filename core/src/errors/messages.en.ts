@@ -45,4 +45,10 @@ export const messagesEn: Record<string, string> = {
   'import.fileUnreadable': 'The file {fileName} cannot be read: {reason}. Send an .xlsx or .csv file made from the template.',
   'import.columnsMissing': 'The file {fileName} lacks required columns: {columns}. No row was imported; use the template.',
   'report.monthNotStarted': 'Month {month} has not started yet, so it has no report.',
+  'unit.codeUnknown':
+    'The administrative unit code {unitCode} is not in the unit register (record date: {eventDate}). Correct the code in the source system.',
+  'unit.codeExpired':
+    'The unit code {unitCode} ({unitName}) is no longer valid since {validTo}, but the record is dated {eventDate}. Current successor codes: {successors}. Update the code in the source system.',
+  'unit.codeNotYetValid':
+    'The unit code {unitCode} ({unitName}) is only valid from {validFrom}, but the record is dated {eventDate}. Check the code or the date in the source system.',
 };

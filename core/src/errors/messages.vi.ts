@@ -45,4 +45,10 @@ export const messagesVi: Record<string, string> = {
   'import.fileUnreadable': 'Không đọc được tệp {fileName}: {reason}. Hãy gửi tệp .xlsx hoặc .csv theo mẫu.',
   'import.columnsMissing': 'Tệp {fileName} thiếu cột bắt buộc: {columns}. Không dòng nào được nhập; hãy dùng tệp mẫu.',
   'report.monthNotStarted': 'Tháng {month} chưa bắt đầu nên chưa có báo cáo.',
+  'unit.codeUnknown':
+    'Mã đơn vị hành chính {unitCode} không có trong danh mục đơn vị hành chính (ngày của hồ sơ: {eventDate}). Hãy sửa mã tại hệ thống nguồn.',
+  'unit.codeExpired':
+    'Mã đơn vị {unitCode} ({unitName}) không còn hiệu lực từ {validTo}, nhưng ngày của hồ sơ là {eventDate}. Mã hiện hành thay thế: {successors}. Hãy cập nhật mã tại hệ thống nguồn.',
+  'unit.codeNotYetValid':
+    'Mã đơn vị {unitCode} ({unitName}) chỉ có hiệu lực từ {validFrom}, nhưng ngày của hồ sơ là {eventDate}. Hãy kiểm tra mã hoặc ngày tại hệ thống nguồn.',
 };

@@ -147,3 +147,9 @@ export async function listSourceHealth(db: Queryable, now: Date): Promise<Source
     };
   });
 }
+
+/** Each source with a health row and the kind of system behind it (what its connector recorded). */
+export async function sourceSystemKinds(db: Queryable): Promise<Array<{ source: string; system: string }>> {
+  const res = await db.query<{ source: string; system: string }>('select source, system from source_health order by source');
+  return res.rows;
+}

@@ -1,4 +1,4 @@
-import type { RejectedRecord, SourceBatch } from '@ioc/core';
+import type { RejectedRecord, SourceBatch, SourceCursor } from '@ioc/core';
 
 /**
  * What a connector hands to the writer for one pulled page: the records that passed validation, the ones that did
@@ -8,6 +8,17 @@ import type { RejectedRecord, SourceBatch } from '@ioc/core';
 export interface DossierBatch extends Omit<SourceBatch, 'cursor'> {
   cursor: SourceBatch['cursor'] | null;
   rejected: RejectedRecord[];
+}
+
+/**
+ * A pulled page of any versioned source (documents, projects, KPI samples): as `DossierBatch`, for a record type `T`.
+ * The cursor travels only on a bus that is not `durable`.
+ */
+export interface RecordBatch<T> {
+  source: string;
+  records: T[];
+  rejected: RejectedRecord[];
+  cursor: SourceCursor | null;
 }
 
 /**

@@ -26,7 +26,7 @@ export const KafkaBrokers = z.string().transform((text, ctx) => {
 export interface KafkaOptions {
   /** Bootstrap brokers, `host:port` each (see `KafkaBrokers` to parse `KAFKA_BROKERS`). */
   brokers: readonly string[];
-  /** Topics are `<topicPrefix>.<source system>.records`, e.g. `ioc.dvc.records` (default 'ioc'). */
+  /** Topics are `<topicPrefix>.<source system>.records`, e.g. `ioc.dvc.records`, `ioc.qlvb.records` (default 'ioc'). */
   topicPrefix?: string;
   /** Shown in broker logs and quotas (default 'ioc-ingest'). */
   clientId?: string;
@@ -66,7 +66,10 @@ export function kafkaSettings(options: KafkaOptions): KafkaSettings {
   return parsed.data;
 }
 
-/** The topic of one source system's records and rejected records, e.g. `ioc.dvc.records`. */
-export function dossierTopic(topicPrefix: string, sourceSystem: string): string {
+/** The topic of one source system's records and rejected records, e.g. `ioc.dvc.records`, `ioc.qlvb.records`. */
+export function sourceTopic(topicPrefix: string, sourceSystem: string): string {
   return `${topicPrefix}.${sourceSystem}.records`;
 }
+
+/** The dossier system's topic: `sourceTopic` under the name the dossier code has always used. */
+export const dossierTopic = sourceTopic;

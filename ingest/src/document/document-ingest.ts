@@ -9,6 +9,7 @@ export function documentSystemSpec(calendar: WorkingCalendar): SourceSystemSpec<
     label: 'document',
     path: 'api/v1/documents',
     defaultSourceSystem: DOCUMENT_SOURCE_SYSTEM,
+    system: 'document',
     schema: DocumentRecord,
     // The calendar decides V6 (registered by the end of the next working day) when the counters are written.
     write: (db, source, records, cursor, rejected) => writeDocumentBatch(db, calendar, source, records, cursor, rejected),

@@ -10,6 +10,7 @@ import {
   type Db,
 } from '@ioc/core';
 import type { Bus, DossierBatch } from '../bus/bus';
+import type { RequestRateLimiter } from '../retry/request-rate-limiter';
 import { retryWithBackoff } from '../retry/retry-with-backoff';
 import { fetchDossierPage, SourceRequestError } from './fetch-dossier-page';
 import { validateDossierItems } from './validate-dossier-items';
@@ -28,6 +29,8 @@ export interface DossierConnectorOptions {
   pollIntervalMilliseconds: number;
   requestTimeoutMilliseconds: number;
   retry: { baseMilliseconds: number; maxMilliseconds: number };
+  /** The source's request budget (per-source rate limit); none: unlimited. */
+  limiter?: RequestRateLimiter;
   bus: Bus<DossierBatch>;
   logger: Logger;
   /** Stamps the health rows (`source_health`); a fake one in tests of freshness. */
@@ -79,6 +82,7 @@ export async function runDossierConnector(o: DossierConnectorOptions): Promise<v
               limit: o.pageSize,
               timeoutMilliseconds: o.requestTimeoutMilliseconds,
               signal: o.signal,
+              ...(o.limiter ? { limiter: o.limiter } : {}),
             }),
           {
             ...retry('page'),

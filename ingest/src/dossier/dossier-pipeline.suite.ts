@@ -165,8 +165,12 @@ export function dossierPipelineSuite(transport: Transport, backend: BackendName)
       for (const row of rows) {
         expect(row.reason).toMatch(/^(status: .*got "bogus"|unit_code: .*got "TN-\d{5}"|received_at: .*got "hôm qua")/);
         expect(row.sourceId).toBe((row.raw as { source_id: string }).source_id);
-        expect(row.seenCount).toBe(1);
+        // Kafka delivers at least once: a consumer starved of heartbeats under load gets a batch again, a real second
+        // sighting. Never a second row (checked above and below); in process, exactly one sighting.
+        if (transport === 'in-process') expect(row.seenCount).toBe(1);
+        else expect(row.seenCount).toBeGreaterThanOrEqual(1);
       }
+      const firstSeen = new Map(rows.map((r) => [r.id, r.seenCount]));
       expect(new Set(rows.map((r) => r.sourceId))).toEqual(new Set(rejected.map((r) => r.sourceId)));
       expect(pipeline.health().quarantinedTotal).toBe(rejected.length);
 
@@ -174,7 +178,7 @@ export function dossierPipelineSuite(transport: Transport, backend: BackendName)
       await writeDossierBatch(store.db, 'dvc', [], null, rejected);
       const again = await listQuarantine(store.db, { source: 'dvc', limit: 10_000 });
       expect(again).toHaveLength(rejected.length);
-      expect(again.every((r) => r.seenCount === 2)).toBe(true);
+      expect(again.every((r) => r.seenCount === firstSeen.get(r.id)! + 1)).toBe(true);
       expect(DossierRecord.safeParse(again[0]!.raw).success).toBe(false);
     } finally {
       await pipeline.stop();

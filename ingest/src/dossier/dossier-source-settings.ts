@@ -17,6 +17,8 @@ export interface DossierSourceOptions {
   /** Retry backoff of pulls, publishes and writes (defaults 200 and 30000). */
   retryBaseMilliseconds?: number;
   retryMaxMilliseconds?: number;
+  /** Requests per second the connector may make to the source, retries included (default 5). */
+  maxRequestsPerSecond?: number;
 }
 
 export const SourceSystem = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/);
@@ -30,6 +32,7 @@ const Settings = z.object({
   requestTimeoutMilliseconds: z.number().int().min(1).default(10_000),
   retryBaseMilliseconds: z.number().int().min(1).default(200),
   retryMaxMilliseconds: z.number().int().min(1).default(30_000),
+  maxRequestsPerSecond: z.number().positive().max(1000).default(5),
 });
 export type DossierSourceSettings = z.infer<typeof Settings>;
 

@@ -1,4 +1,5 @@
 import { DossierPage, formatZodIssues, type Checkpoint } from '@ioc/core';
+import type { RequestRateLimiter } from '../retry/request-rate-limiter';
 
 /** The longest `Retry-After` we honour; a source asking for more is retried at this interval anyway. */
 const MAX_RETRY_AFTER_MILLISECONDS = 300_000;
@@ -25,6 +26,8 @@ export interface FetchDossierPageOptions {
   limit: number;
   timeoutMilliseconds: number;
   signal: AbortSignal;
+  /** The source's request budget (per-source rate limit); each call, retries included, takes one request of it. */
+  limiter?: RequestRateLimiter;
 }
 
 /**
@@ -33,6 +36,7 @@ export interface FetchDossierPageOptions {
  * need a person (wrong key, wrong URL). Rejects with the signal's reason when aborted.
  */
 export async function fetchDossierPage(o: FetchDossierPageOptions): Promise<DossierPage> {
+  await o.limiter?.take(o.signal);
   const url = new URL('api/v1/dossiers', o.sourceUrl.endsWith('/') ? o.sourceUrl : `${o.sourceUrl}/`);
   url.searchParams.set('limit', String(o.limit));
   if (o.cursor) {

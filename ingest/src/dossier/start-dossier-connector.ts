@@ -4,6 +4,7 @@ import type { Bus, DossierBatch } from '../bus/bus';
 import { createKafkaClient } from '../bus/kafka-client';
 import { KafkaDossierBus } from '../bus/kafka-dossier-bus';
 import { kafkaSettings, type KafkaOptions } from '../bus/kafka-settings';
+import { RequestRateLimiter } from '../retry/request-rate-limiter';
 import { runDossierConnector } from './dossier-connector';
 import { dossierSourceSettings, type DossierSourceOptions, type DossierSourceSettings } from './dossier-source-settings';
 
@@ -39,6 +40,7 @@ export function launchDossierConnector(
     pollIntervalMilliseconds: s.pollIntervalMilliseconds,
     requestTimeoutMilliseconds: s.requestTimeoutMilliseconds,
     retry: { baseMilliseconds: s.retryBaseMilliseconds, maxMilliseconds: s.retryMaxMilliseconds },
+    limiter: new RequestRateLimiter({ requestsPerSecond: s.maxRequestsPerSecond }),
     bus: env.bus,
     logger: env.logger,
     clock: env.clock,

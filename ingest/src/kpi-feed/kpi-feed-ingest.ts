@@ -8,6 +8,7 @@ export const KPI_FEED_SYSTEM: SourceSystemSpec<KpiSample> = {
   label: 'KPI feed',
   path: 'api/v1/kpi-samples',
   defaultSourceSystem: KPI_FEED_SOURCE_SYSTEM,
+  system: 'kpi_feed',
   schema: KpiSampleRecord,
   write: writeKpiSampleBatch,
 };

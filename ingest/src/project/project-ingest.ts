@@ -8,6 +8,7 @@ export const PROJECT_SYSTEM: SourceSystemSpec<Project> = {
   label: 'project',
   path: 'api/v1/projects',
   defaultSourceSystem: PROJECT_SOURCE_SYSTEM,
+  system: 'project',
   schema: ProjectRecord,
   write: writeProjectBatch,
 };

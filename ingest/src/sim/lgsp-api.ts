@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { formatZodIssues, type Clock } from '@ioc/core';
-import { withFaults, type FaultCounters, type FaultOptions } from './faults';
+import { withFaults, type FaultCounters, type FaultOptions, type FaultSettings } from './faults';
 import { maybeBroken, pageAt, versionAt, wireAt, type SimEntity, type SimWorld } from './versioned-world';
 import { toProvinceIso } from './working-time';
 
@@ -41,6 +41,8 @@ export interface LgspSimulator {
   /** Every record as it stands now, wire form without injected faults, in source id order. */
   records(): Record<string, unknown>[];
   faultCounters(): FaultCounters;
+  /** Makes the source silent (`empty`: 200 with nothing new; `down`: connections dropped), or normal again with null. */
+  setSilent(mode: FaultSettings['silent'] | null): void;
   stop(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ export async function startLgspSimulator<E extends SimEntity>(o: LgspSimulatorOp
         .map(({ e, v }) => wireAt(o.world, e, v));
     },
     faultCounters: () => faults.counters(),
+    setSilent: (mode) => faults.setSilent(mode),
     async stop() {
       await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

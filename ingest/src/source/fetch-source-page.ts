@@ -1,5 +1,6 @@
 import { formatZodIssues, SourcePage, type SourceCursor } from '@ioc/core';
 import { SourceRequestError } from '../dossier/fetch-dossier-page';
+import type { RequestRateLimiter } from '../retry/request-rate-limiter';
 
 export { SourceRequestError };
 
@@ -18,6 +19,8 @@ export interface FetchSourcePageOptions {
   limit: number;
   timeoutMilliseconds: number;
   signal: AbortSignal;
+  /** The source's request budget (per-source rate limit); each call, retries included, takes one request of it. */
+  limiter?: RequestRateLimiter;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface FetchSourcePageOptions {
  * signal's reason when aborted. The generic twin of `fetchDossierPage`.
  */
 export async function fetchSourcePage(o: FetchSourcePageOptions): Promise<SourcePage> {
+  await o.limiter?.take(o.signal);
   const url = new URL(o.path, o.sourceUrl.endsWith('/') ? o.sourceUrl : `${o.sourceUrl}/`);
   url.searchParams.set('limit', String(o.limit));
   if (o.cursor) {

@@ -16,6 +16,13 @@ import type { SourceIngest, SourceIngestHealth } from './source-ingest';
  */
 const MIN_POLL_MILLISECONDS = { document: 5_000, project: 60_000, kpi: 10_000 } as const;
 
+/**
+ * The per-source request limit for simulators on this machine. A province's real systems get
+ * `IOC_SOURCE_MAX_REQUESTS_PER_SECOND` (default 5); local simulators would only make the first fill of `npm start`
+ * wait (97 pages of 14 days of dossiers take 20 s at 5/s).
+ */
+export const LOCAL_SIMULATOR_REQUESTS_PER_SECOND = 100;
+
 export interface SimulatedSourceSystemsOptions {
   db: Db;
   catalogue: Catalogue;
@@ -60,6 +67,7 @@ export async function startSimulatedSourceSystems(o: SimulatedSourceSystemsOptio
     sourceUrl: sims[system].url,
     apiKey: keys[system],
     pollIntervalMilliseconds: Math.max(o.pollIntervalMilliseconds, MIN_POLL_MILLISECONDS[system]),
+    maxRequestsPerSecond: LOCAL_SIMULATOR_REQUESTS_PER_SECOND,
     logger: o.logger.child({ component: 'ingest', connector }),
     ...(o.clock ? { clock: o.clock } : {}),
   });

@@ -14,8 +14,15 @@ import {
 } from '@ioc/core';
 import type { Bus } from '../bus/bus';
 import { InProcessBus } from '../bus/in-process-bus';
+import { KafkaBatchBus } from '../bus/kafka-batch-bus';
+import { createKafkaClient } from '../bus/kafka-client';
+import { kafkaSettings, type KafkaOptions } from '../bus/kafka-settings';
+import { recordCodec } from '../bus/record-message-codec';
+import { RequestRateLimiter } from '../retry/request-rate-limiter';
+import { startRecordWriters } from '../writer/start-record-writers';
 import { retryWithBackoff } from '../retry/retry-with-backoff';
 import { fetchSourcePage, SourceRequestError } from './fetch-source-page';
+import { sourceHealthRecorder } from './source-health-recorder';
 import { validateSourceItems } from './validate-source-items';
 
 /** One pulled page on its way to the writer: valid records, rejected ones, and the cursor after both. */
@@ -34,6 +41,8 @@ export interface SourceSystemSpec<T extends VersionedRecord> {
   /** The records' path, e.g. `api/v1/documents`. */
   path: string;
   defaultSourceSystem: string;
+  /** The kind of system for `source_health` (`document`, `project`, `kpi_feed`): picks the freshness thresholds. */
+  system?: string;
   schema: z.ZodType<T, unknown>;
   /** Writes a batch in one transaction (state, history, rollups, quarantine, checkpoint); idempotent. */
   write(
@@ -62,6 +71,18 @@ export interface SourceIngestOptions<T> {
   retryMaxMilliseconds?: number;
   /** Default: a bounded in-process bus. A durable bus (Kafka) makes the connector store its cursor at publish. */
   bus?: Bus<SystemBatch<T>>;
+  /**
+   * Kafka between connector and writer instead of `bus`: the connector publishes to `<prefix>.<source>.records` and
+   * stores its cursor once the broker acknowledged; the writer joins the consumer group `groupId`, so writers started
+   * elsewhere with `startRecordWriters` share the partitions.
+   */
+  kafka?: KafkaOptions;
+  /** The writers' consumer group with Kafka (default '<topicPrefix>.<source>.writers'). */
+  groupId?: string;
+  /** 'connector': pull and publish only, the writers run elsewhere (needs `kafka`). Default 'all'. */
+  role?: 'all' | 'connector';
+  /** Requests per second this pipeline may make to the source, retries included (default 5). */
+  maxRequestsPerSecond?: number;
 }
 
 export interface SourceIngestHealth {
@@ -91,6 +112,8 @@ const Settings = z.object({
   requestTimeoutMilliseconds: z.number().int().min(1).default(10_000),
   retryBaseMilliseconds: z.number().int().min(1).default(200),
   retryMaxMilliseconds: z.number().int().min(1).default(30_000),
+  role: z.enum(['all', 'connector']).default('all'),
+  maxRequestsPerSecond: z.number().positive().max(1000).default(5),
 });
 
 const REFUSED_PAUSE_MILLISECONDS = 60_000;
@@ -108,7 +131,16 @@ export function startSourceIngest<T extends VersionedRecord>(spec: SourceSystemS
   const s = parsed.data;
   const source = s.sourceSystem ?? spec.defaultSourceSystem;
   const clock = o.clock ?? systemClock;
-  const bus = o.bus ?? new InProcessBus<SystemBatch<T>>(BUS_CAPACITY);
+  if (o.kafka && o.bus) throw new Error(`invalid ${spec.label} ingest options: give kafka or bus, not both`);
+  if (s.role === 'connector' && !o.kafka) throw new Error(`invalid ${spec.label} ingest options: role connector needs kafka`);
+  const kafka = o.kafka ? kafkaSettings(o.kafka) : null;
+  const bus: Bus<SystemBatch<T>> =
+    o.bus ??
+    (kafka
+      ? new KafkaBatchBus({ codec: recordCodec(spec.schema), kafka: createKafkaClient(kafka, o.logger), settings: kafka, logger: o.logger })
+      : new InProcessBus<SystemBatch<T>>(BUS_CAPACITY));
+  const limiter = new RequestRateLimiter({ requestsPerSecond: s.maxRequestsPerSecond });
+  const published = { records: 0, rejected: 0 };
   const controller = new AbortController();
   const signal = controller.signal;
   const health: SourceIngestHealth = { lastSuccessAt: null, lastError: null, recordsTotal: 0, quarantinedTotal: 0 };
@@ -121,6 +153,9 @@ export function startSourceIngest<T extends VersionedRecord>(spec: SourceSystemS
     else health.lastError = message;
   };
   const always = (what: string) => ({ ...retry, isRetryable: () => true, onRetry: onRetry(what) });
+  // Every pull, success or failure, lands in `source_health` as the dossier connector's do (GET /api/sources, /metrics).
+  const recordPull = sourceHealthRecorder({ db: o.db, source, system: spec.system ?? spec.label, clock, logger: o.logger });
+  const onPageRetry = onRetry('page');
 
   const pull = async () => {
     let cursor = await retryWithBackoff(() => readCheckpoint(o.db, source), always('checkpoint'));
@@ -138,10 +173,14 @@ export function startSourceIngest<T extends VersionedRecord>(spec: SourceSystemS
               limit: s.pageSize,
               timeoutMilliseconds: s.requestTimeoutMilliseconds,
               signal,
+              limiter,
             }),
           {
             ...retry,
-            onRetry: onRetry('page'),
+            onRetry: (err, attempt, delayMilliseconds) => {
+              onPageRetry(err, attempt, delayMilliseconds);
+              void recordPull({ error: err instanceof Error ? err.message : String(err) });
+            },
             isRetryable: (err) => !(err instanceof SourceRequestError) || err.retryable,
             requestedDelay: (err) => (err instanceof SourceRequestError ? err.retryAfterMilliseconds : undefined),
           },
@@ -150,11 +189,14 @@ export function startSourceIngest<T extends VersionedRecord>(spec: SourceSystemS
         if (signal.aborted) break;
         o.logger.error({ err, status: err instanceof SourceRequestError ? err.status : null }, 'source refused the request');
         health.lastError = err instanceof Error ? err.message : String(err);
+        await recordPull({ error: health.lastError });
         await sleep(REFUSED_PAUSE_MILLISECONDS, undefined, { signal });
         continue;
       }
       health.lastSuccessAt = clock.now();
       health.lastError = null;
+      // Every answer counts as a success, an empty one too: a silent source is not a dead one.
+      await recordPull({ error: null, items: page.items });
       if (page.items.length > 0) {
         const { records, rejected } = validateSourceItems(spec.schema, page.items);
         const next: SourceCursor = page.next
@@ -166,6 +208,8 @@ export function startSourceIngest<T extends VersionedRecord>(spec: SourceSystemS
         );
         if (bus.durable) await retryWithBackoff(() => spec.write(o.db, source, [], next, []), always('cursor'));
         cursor = next;
+        published.records += records.length;
+        published.rejected += rejected.length;
       }
       if (!page.next) await sleep(s.pollIntervalMilliseconds, undefined, { signal });
     }
@@ -191,16 +235,40 @@ export function startSourceIngest<T extends VersionedRecord>(spec: SourceSystemS
       o.logger.error({ err, loop: name }, 'source ingest loop stopped unexpectedly');
       health.lastError = `${name} stopped: ${err instanceof Error ? err.message : String(err)}`;
     });
-  const done = Promise.all([loop('connector', pull), loop('writer', write)]);
+  // With Kafka the writer is a consumer-group member of its own, which rejoins the group when it loses the broker.
+  const writers =
+    o.kafka && s.role === 'all'
+      ? startRecordWriters(spec, {
+          db: o.db,
+          kafka: o.kafka,
+          sourceSystem: source,
+          retryBaseMilliseconds: s.retryBaseMilliseconds,
+          retryMaxMilliseconds: s.retryMaxMilliseconds,
+          logger: o.logger,
+          clock,
+          ...(o.groupId === undefined ? {} : { groupId: o.groupId }),
+        })
+      : null;
+  const withWriters = (h: SourceIngestHealth): SourceIngestHealth => {
+    // A connector alone counts what the broker acknowledged; the writers elsewhere count what they wrote.
+    if (s.role === 'connector') return { ...h, recordsTotal: published.records, quarantinedTotal: published.rejected };
+    if (!writers) return h;
+    const w = writers.health();
+    return { ...h, lastError: w.lastError ?? h.lastError, recordsTotal: w.recordsTotal, quarantinedTotal: w.quarantinedTotal };
+  };
+  const done = Promise.all([loop('connector', pull), kafka ? Promise.resolve() : loop('writer', write)]);
   let stopped: Promise<void> | null = null;
   return {
     stop: () =>
       (stopped ??= (async () => {
         controller.abort(new Error(`${spec.label} ingest stopped`));
         await done;
+        await writers?.stop();
+        if (bus instanceof KafkaBatchBus)
+          await bus.close().catch((err: unknown) => o.logger.warn({ err }, 'kafka producer disconnect failed'));
         o.logger.info({ recordsTotal: health.recordsTotal, quarantinedTotal: health.quarantinedTotal }, 'source ingest stopped');
       })()),
-    health: () => ({ ...health, lastError: writeError ?? health.lastError }),
+    health: () => withWriters({ ...health, lastError: writeError ?? health.lastError }),
   };
 }
 

@@ -11,7 +11,8 @@ import {
   type Db,
   type Queryable,
 } from '@ioc/core';
-import { BACKENDS, openTestDb } from '@ioc/core/testing';
+import { BACKENDS, openTestDb, type BackendName } from '@ioc/core/testing';
+import { KAFKA_TESTS, testKafka } from '../../test/kafka-test-broker';
 import { startDocumentIngest } from '../document/document-ingest';
 import { startKpiFeedIngest } from '../kpi-feed/kpi-feed-ingest';
 import { startProjectIngest } from '../project/project-ingest';
@@ -111,7 +112,16 @@ async function snapshot(db: Queryable, tables: readonly string[]): Promise<unkno
   return out;
 }
 
-describe.each(BACKENDS)('document, project and KPI-feed pipelines on %s', (backend) => {
+/**
+ * Each store with the in-process bus, and PostgreSQL with Kafka between connector and writer (against the broker in
+ * KAFKA_BROKERS; in CI a missing broker fails it, see kafka-test-broker.ts): both transports pass the same suite.
+ */
+const RUNS: [BackendName, 'in-process' | 'kafka'][] = [
+  ...BACKENDS.map((backend): [BackendName, 'in-process'] => [backend, 'in-process']),
+  ...(KAFKA_TESTS ? [['postgres', 'kafka'] as [BackendName, 'kafka']] : []),
+];
+
+describe.each(RUNS)('document, project and KPI-feed pipelines on %s over the %s bus', (backend, transport) => {
   describe.each(SYSTEMS)('$name', (system) => {
     let db: Db;
     let dispose: () => Promise<void>;
@@ -136,6 +146,7 @@ describe.each(BACKENDS)('document, project and KPI-feed pipelines on %s', (backe
         sourceUrl: simulator.url,
         apiKey: API_KEY,
         pollIntervalMilliseconds: 20,
+        ...(transport === 'kafka' ? { kafka: await testKafka() } : {}),
       });
     });
     afterAll(async () => {

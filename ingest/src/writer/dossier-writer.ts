@@ -33,8 +33,10 @@ export function runDossierWriter(o: DossierWriterOptions): Promise<void> {
       },
     });
     // A routine batch every poll would drown the log; a quarantined record is something a person must look at.
-    const level = batch.rejected.length > 0 ? 'warn' : 'debug';
-    o.logger[level]({ accepted: result.accepted, unchanged: result.unchanged, quarantined: batch.rejected.length }, 'batch written');
+    // Refused: valid records whose unit code names no unit on their date, quarantined by the write itself.
+    const quarantined = batch.rejected.length + result.refused;
+    const level = quarantined > 0 ? 'warn' : 'debug';
+    o.logger[level]({ accepted: result.accepted, unchanged: result.unchanged, quarantined, refused: result.refused }, 'batch written');
     o.onWritten(batch, result);
   }, o.signal);
 }

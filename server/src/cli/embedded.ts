@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { loadCatalogue, seedUnitsFromCatalogue, systemClock, type Catalogue, type Clock } from '@ioc/core';
-import { startDossierIngest, startDossierSimulator, startSimulatedSourceSystems, type DossierSimulator } from '@ioc/ingest';
+import {
+  LOCAL_SIMULATOR_REQUESTS_PER_SECOND,
+  startDossierIngest,
+  startDossierSimulator,
+  startSimulatedSourceSystems,
+  type DossierSimulator,
+} from '@ioc/ingest';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { startServer, type RunningServer } from '../runtime/start-server';
@@ -68,6 +74,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     sourceUrl: simulator.url,
     apiKey,
     pollIntervalMilliseconds: config.IOC_POLL_INTERVAL_MS,
+    maxRequestsPerSecond: LOCAL_SIMULATOR_REQUESTS_PER_SECOND,
     logger: logger.child({ component: 'ingest', connector: 'dvc' }),
   });
   const server = await startServer({

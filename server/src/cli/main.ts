@@ -65,9 +65,18 @@ export function buildProgram(): Command {
     async (f: Flags) => (await import('./commands/serve')).runServe(toConfig(f)),
   );
 
-  withStoreFlags(program.command('ingest').description('pull the dossier system (IOC_DVC_URL, IOC_DVC_API_KEY) into the configured store'))
+  withStoreFlags(
+    program
+      .command('ingest')
+      .description('pull the source systems (IOC_DVC_URL, IOC_QLVB_URL, IOC_CSDLDT_URL, IOC_KPI_URL and their keys) into the store'),
+  )
     .addOption(new Option('--role <role>', 'all | connector | writer (IOC_INGEST_ROLE); split roles need KAFKA_BROKERS'))
-    .action(async (f: Flags) => (await import('./commands/ingest')).runIngest({ ...toConfig(f), IOC_INGEST_ROLE: f.role }));
+    .addOption(
+      new Option('--system <systems>', 'dossier,document,project,kpi (IOC_INGEST_SYSTEMS); default: those whose URL and key are set'),
+    )
+    .action(async (f: Flags & { system?: string }) =>
+      (await import('./commands/ingest')).runIngest({ ...toConfig(f), IOC_INGEST_ROLE: f.role, IOC_INGEST_SYSTEMS: f.system }),
+    );
 
   withStoreFlags(program.command('migrate').description('apply pending database migrations and list what is applied')).action(
     async (f: Flags) => (await import('./commands/migrate')).runMigrate(toConfig(f)),
@@ -78,8 +87,18 @@ export function buildProgram(): Command {
     .addOption(new Option('--rate <n>', 'changes per second at the least (IOC_SIM_RATE)'))
     .addOption(new Option('--seed <n>', 'deterministic seed (IOC_SIM_SEED)'))
     .addOption(new Option('--api-key <key>', 'API key clients must send (IOC_DVC_API_KEY; default: random, printed)'))
-    .action(async (system: string, f: Flags) =>
-      (await import('./commands/simulate')).runSimulate(system, { ...toConfig(f), IOC_SIM_PORT: f.port, apiKey: f.apiKey }),
+    .addOption(new Option('--from <day>', 'replay a past period from this day, YYYY-MM-DD (with --to)'))
+    .addOption(new Option('--to <day>', 'the last day of the replayed period, YYYY-MM-DD'))
+    .addOption(new Option('--speed <n>', 'with --from: simulated time runs N times faster than real (default 3600), or max: at once'))
+    .action(async (system: string, f: Flags & { from?: string; to?: string; speed?: string }) =>
+      (await import('./commands/simulate')).runSimulate(system, {
+        ...toConfig(f),
+        IOC_SIM_PORT: f.port,
+        apiKey: f.apiKey,
+        ...(f.from !== undefined || f.to !== undefined || f.speed !== undefined
+          ? { replay: { from: f.from, to: f.to, speed: f.speed } }
+          : {}),
+      }),
     );
 
   const user = program

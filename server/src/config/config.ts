@@ -14,6 +14,19 @@ const positive = (fallback: number, what: string) =>
     .positive(`expected ${what}`)
     .default(fallback);
 
+/** A source system's base URL; empty means unset (a `.env` line without a value). */
+const sourceUrl = () =>
+  z
+    .url({ error: 'expected an http(s) URL', protocol: /^https?$/ })
+    .optional()
+    .or(z.literal('').transform(() => undefined));
+const sourceApiKey = () =>
+  z
+    .string()
+    .min(8, 'expected an API key of at least 8 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined));
+
 /**
  * Every setting, by its environment variable. Each is validated at start-up; a bad value stops the program with one
  * line naming the variable (`PORT=abc: expected a port number 0–65535`). The README's configuration table lists them.
@@ -40,6 +53,25 @@ export const ConfigSchema = z.object({
   IOC_SIM_FAULTS: z.string().optional(),
   IOC_DVC_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   IOC_DVC_API_KEY: z.string().min(8, 'expected an API key of at least 8 characters').optional(),
+  // The other source systems `ioc ingest` pulls, named by their source_system: document system (QLVBĐH), project
+  // database (CSDL đầu tư), KPI feed. Each runs when its URL and key are set (or it is named in IOC_INGEST_SYSTEMS).
+  IOC_QLVB_URL: sourceUrl(),
+  IOC_QLVB_API_KEY: sourceApiKey(),
+  IOC_CSDLDT_URL: sourceUrl(),
+  IOC_CSDLDT_API_KEY: sourceApiKey(),
+  IOC_KPI_URL: sourceUrl(),
+  IOC_KPI_API_KEY: sourceApiKey(),
+  IOC_INGEST_SYSTEMS: z
+    .string()
+    .regex(
+      /^\s*(dossier|document|project|kpi)\s*(,\s*(dossier|document|project|kpi)\s*)*$/,
+      'expected dossier, document, project or kpi, separated by commas',
+    )
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  IOC_SOURCE_MAX_REQUESTS_PER_SECOND: positive(5, 'a number of requests per second greater than 0').pipe(
+    z.number().max(1000, 'expected at most 1000 requests per second'),
+  ),
   IOC_POLL_INTERVAL_MS: z.coerce
     .number({ error: 'expected milliseconds' })
     .int('expected whole milliseconds')
@@ -134,6 +166,9 @@ export function parseConfig(source: ConfigInput): Config {
     const shown =
       key === 'DATABASE_URL' ||
       key === 'IOC_DVC_API_KEY' ||
+      key === 'IOC_QLVB_API_KEY' ||
+      key === 'IOC_CSDLDT_API_KEY' ||
+      key === 'IOC_KPI_API_KEY' ||
       key === 'IOC_NOTIFY_WEBHOOK_SECRET' ||
       key === 'IOC_SMTP_URL' ||
       key === 'REDIS_URL'

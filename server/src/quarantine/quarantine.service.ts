@@ -3,24 +3,36 @@ import {
   countQuarantine,
   getQuarantineEntry,
   listQuarantine,
+  loadWorkingCalendar,
+  sourceSystemKinds,
   waitingQuarantineIds,
   type Clock,
   type Db,
   type QuarantineEntry,
   type QuarantineFilter,
+  type WorkingCalendar,
 } from '@ioc/core';
-import { dossierReplayer, replayQuarantine, type QuarantineReplayer, type QuarantineReplayResult } from '@ioc/ingest';
+import { replayQuarantine, replayersBySource, systemReplayers, type QuarantineReplayer, type QuarantineReplayResult } from '@ioc/ingest';
 import { audit, type Actor } from '../audit/audit.service';
-
-/** Source systems whose quarantined records can be replayed, and how (default: the dossier source `dvc`). */
-export const DEFAULT_REPLAYERS: Readonly<Record<string, QuarantineReplayer>> = { dvc: dossierReplayer };
 
 /**
  * Quarantine for the admin screen and `ioc quarantine`: list what was refused, and replay it after a schema or
- * source fix. Every replay is audited (`quarantine.replay`) in the transaction that marks its outcome.
+ * source fix. Every replay is audited (`quarantine.replay`) in the transaction that marks its outcome. A record is
+ * replayed through the schema and writer of its source's system (dossier, document, project, KPI feed): the kind its
+ * connector recorded in `source_health`, else the default source names (`dvc`, `qlvb`, `csdldt`, `kpi`).
  */
 export class QuarantineService {
-  constructor(private readonly o: { db: Db; clock: Clock; replayers?: Readonly<Record<string, QuarantineReplayer>> }) {}
+  #calendar: Promise<WorkingCalendar> | null = null;
+
+  constructor(
+    private readonly o: {
+      db: Db;
+      clock: Clock;
+      /** Replayers by source name, instead of those of the four systems (tests). */
+      replayers?: Readonly<Record<string, QuarantineReplayer>>;
+      calendar?: WorkingCalendar;
+    },
+  ) {}
 
   async list(filter: QuarantineFilter): Promise<{ items: QuarantineEntry[]; total: number }> {
     const [items, total] = await Promise.all([listQuarantine(this.o.db, filter), countQuarantine(this.o.db, filter)]);
@@ -38,11 +50,11 @@ export class QuarantineService {
     return this.replay(actor, await waitingQuarantineIds(this.o.db, source), { kind: 'quarantine_source', id: source });
   }
 
-  private replay(actor: Actor, ids: number[], resource: { kind: string; id: string | number }): Promise<QuarantineReplayResult> {
+  private async replay(actor: Actor, ids: number[], resource: { kind: string; id: string | number }): Promise<QuarantineReplayResult> {
     const at = this.o.clock.now();
     return replayQuarantine(this.o.db, ids, {
       at,
-      replayers: this.o.replayers ?? DEFAULT_REPLAYERS,
+      replayers: await this.replayers(),
       record: (tx, r) =>
         audit(tx, at, actor, 'quarantine.replay', resource, {
           replayed: r.replayed.length,
@@ -50,5 +62,15 @@ export class QuarantineService {
           skipped: r.skipped.length,
         }),
     });
+  }
+
+  private async replayers(): Promise<Readonly<Record<string, QuarantineReplayer>>> {
+    if (this.o.replayers) return this.o.replayers;
+    this.#calendar ??= (this.o.calendar ? Promise.resolve(this.o.calendar) : loadWorkingCalendar()).catch((err: unknown) => {
+      // Not cached: the next replay tries again.
+      this.#calendar = null;
+      throw err;
+    });
+    return replayersBySource(systemReplayers(await this.#calendar), await sourceSystemKinds(this.o.db));
   }
 }

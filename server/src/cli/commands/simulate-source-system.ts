@@ -1,13 +1,14 @@
 import { loadCatalogue } from '@ioc/core';
-import { startDocumentSimulator, startKpiFeedSimulator, startProjectSimulator } from '@ioc/ingest';
+import { replayBacklogDays, startDocumentSimulator, startKpiFeedSimulator, startProjectSimulator } from '@ioc/ingest';
 import type { Config } from '../../config/config';
 import type { Logger } from '../../logging/logger';
 import { onShutdown } from '../shutdown';
+import { announceReplay, type SimulatorClock } from './simulate-replay';
 
 const STARTERS = {
-  document: { start: startDocumentSimulator, path: '/api/v1/documents', title: 'Document system' },
-  project: { start: startProjectSimulator, path: '/api/v1/projects', title: 'Project database' },
-  kpi: { start: startKpiFeedSimulator, path: '/api/v1/kpi-samples', title: 'KPI feed' },
+  document: { start: startDocumentSimulator, path: '/api/v1/documents', title: 'Document system', env: 'IOC_QLVB' },
+  project: { start: startProjectSimulator, path: '/api/v1/projects', title: 'Project database', env: 'IOC_CSDLDT' },
+  kpi: { start: startKpiFeedSimulator, path: '/api/v1/kpi-samples', title: 'KPI feed', env: 'IOC_KPI' },
 } as const;
 
 /** `ioc simulate document|project|kpi`: serves one of the other simulated systems until the process is stopped. */
@@ -16,6 +17,7 @@ export async function runSourceSystemSimulator(
   config: Config,
   logger: Logger,
   apiKey: string,
+  sim: SimulatorClock,
 ): Promise<void> {
   const s = STARTERS[system];
   const simulator = await s.start({
@@ -24,9 +26,15 @@ export async function runSourceSystemSimulator(
     host: config.HOST,
     port: config.IOC_SIM_PORT,
     seed: config.IOC_SIM_SEED,
-    backlogDays: config.IOC_SIM_BACKLOG_DAYS,
+    clock: sim.clock,
+    backlogDays: sim.period ? replayBacklogDays(sim.period, sim.clock) : config.IOC_SIM_BACKLOG_DAYS,
     logger: logger.child({ component: 'simulator' }),
   });
-  process.stdout.write(`${s.title} simulator: ${simulator.url}${s.path}\nurl=${simulator.url} api key=${apiKey}\n`);
-  onShutdown(logger, () => simulator.stop());
+  // The variables `ioc ingest` reads, ready to paste.
+  process.stdout.write(`${s.title} simulator: ${simulator.url}${s.path}\n${s.env}_URL=${simulator.url} ${s.env}_API_KEY=${apiKey}\n`);
+  const announced = sim.period ? announceReplay(sim.period, config.IOC_SIM_SEED) : null;
+  onShutdown(logger, async () => {
+    announced?.cancel();
+    await simulator.stop();
+  });
 }
