@@ -3,6 +3,7 @@ import { isActiveState, nextAlertState, type AlertState, type AlertStep } from '
 import { evaluateRules, type AlertInstance, type SlaSnapshot } from './evaluate-rules';
 import type { AlertRule } from './rule.schema';
 import { matchingSilences, type Silence } from './silences';
+import { isSteadyFiring } from './steady-alert';
 
 export interface AlertTickInput {
   rules: readonly AlertRule[];
@@ -12,6 +13,11 @@ export interface AlertTickInput {
   silences: readonly Silence[];
   now: Date;
   calendar: WorkingCalendar;
+  /**
+   * Leave alerts that stay exactly as they were (`isSteadyFiring`) out of `steps` and list them in `steady`: an
+   * evaluator that keeps the previous states itself then makes, compares and stores nothing for them.
+   */
+  omitSteady?: boolean;
 }
 
 /** One alert's step, with the state it came from. */
@@ -24,6 +30,8 @@ export interface AlertTick {
   instances: AlertInstance[];
   /** Every alert to store after this evaluation (each active or just ended one), by dedup key. */
   steps: AlertTickStep[];
+  /** With `omitSteady`: the previous states of the alerts left unchanged, not in `steps`; else empty. */
+  steady: AlertState[];
 }
 
 /**
@@ -39,24 +47,26 @@ export function evaluateAlerts(input: AlertTickInput): AlertTick {
   const breaches = new Map(instances.map((i) => [i.dedupKey, i]));
   const keys = [...new Set([...previous.keys(), ...breaches.keys()])].sort();
   const steps: AlertTickStep[] = [];
+  const steady: AlertState[] = [];
   for (const key of keys) {
     const prev = previous.get(key) ?? null;
     const instance = breaches.get(key) ?? null;
     const target = instance ?? prev!;
     const rule = byRule.get(target.ruleId);
-    const step = nextAlertState(
-      prev,
-      {
-        instance,
-        forMilliseconds: rule?.for ?? 0,
-        keepFiringForMilliseconds: rule?.keepFiringFor ?? 0,
-        notify: rule?.notify ?? true,
-        silenceIds: matchingSilences(input.silences, target, now),
-        ruleRemoved: rule === undefined,
-      },
-      now,
-    );
+    const evaluation = {
+      instance,
+      forMilliseconds: rule?.for ?? 0,
+      keepFiringForMilliseconds: rule?.keepFiringFor ?? 0,
+      notify: rule?.notify ?? true,
+      silenceIds: matchingSilences(input.silences, target, now),
+      ruleRemoved: rule === undefined,
+    };
+    if (input.omitSteady && prev && isSteadyFiring(prev, evaluation)) {
+      steady.push(prev);
+      continue;
+    }
+    const step = nextAlertState(prev, evaluation, now);
     if (step.state) steps.push({ ...step, state: step.state, previous: prev });
   }
-  return { instances, steps };
+  return { instances, steps, steady };
 }

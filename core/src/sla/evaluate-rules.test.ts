@@ -60,9 +60,18 @@ describe('evaluateRules: DOS-01 overdue dossiers', () => {
   it('measures how far overdue in working days: Fri 13/02 17:00 to Mon 23/02 17:00 across Tết is 1 day, not 10', () => {
     const snapshot = makeSnapshot({ dossiers: [makeSlaDossier({ due_at: at('2026-02-13T17:00') })] });
     const [monday] = evaluateRules(dos01, snapshot, at('2026-02-23T17:00'), cal);
-    expect(monday).toMatchObject({ severity: 'warning', details: { maxOverdueWorkingDays: 1 } });
+    expect(monday).toMatchObject({ severity: 'warning', details: { overdueWorkingDays: 1 } });
     const [friday] = evaluateRules(dos01, snapshot, at('2026-02-27T17:00'), cal);
-    expect(friday).toMatchObject({ severity: 'critical', details: { maxOverdueWorkingDays: 5 } });
+    expect(friday).toMatchObject({ severity: 'critical', details: { overdueWorkingDays: 5 } });
+  });
+
+  it('keeps the stored detail still within a working day: whole working days, so a firing alert is not rewritten every tick', () => {
+    const snapshot = makeSnapshot({ dossiers: [makeSlaDossier({ due_at: at('2026-02-23T17:00') })] });
+    const days = (now: string) => evaluateRules(dos01, snapshot, at(now), cal)[0]?.details;
+    expect(days('2026-02-24T08:00')).toEqual({ overdueWorkingDays: 0 });
+    expect(days('2026-02-24T16:59')).toEqual({ overdueWorkingDays: 0 });
+    expect(days('2026-02-24T17:00')).toEqual({ overdueWorkingDays: 1 });
+    expect(days('2026-02-25T16:00')).toEqual({ overdueWorkingDays: 1 });
   });
 
   it('excludes pauses: a dossier waiting for a supplement is not overdue, and its wait does not count later', () => {
@@ -73,7 +82,7 @@ describe('evaluateRules: DOS-01 overdue dossiers', () => {
     // 2 working days over (Mon, Tue), not 5.
     const resumed = makeSlaDossier({ supplement_periods: [{ ...requested, completed_at: at('2026-03-13T17:00') }] });
     const [instance] = evaluateRules(dos01, makeSnapshot({ dossiers: [resumed] }), at('2026-03-17T17:00'), cal);
-    expect(instance?.details).toEqual({ maxOverdueWorkingDays: 2 });
+    expect(instance?.details).toEqual({ overdueWorkingDays: 2 });
   });
 
   it('ignores finished dossiers and dossiers not received', () => {

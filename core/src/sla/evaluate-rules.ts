@@ -3,7 +3,10 @@ import type { WorkingCalendar } from '../calendar/working-calendar';
 import { workingTimeBetween } from '../calendar/working-time';
 import { compareRational, decimalToRational, rational } from '../kpi/rational';
 import { sourceFreshness } from '../kpi/source-freshness';
-import { WorkingClock, dueSoonHorizon, isDueSoon, overdueWorkingMinutes, type SlaDossier } from './dossier-sla';
+import { WorkingClock, dueSoonHorizon, type SlaDossier } from './dossier-sla';
+import { dossierGroups, groupIdentity } from './dossier-rule-groups';
+import { evaluateDocumentRule, type SlaDocument } from './evaluate-document-rules';
+import { evaluateProjectRule, type SlaProject } from './evaluate-project-rules';
 import type { MetricSample } from './rollup-metrics';
 import { severityRank, type AlertRule, type DossierRule, type Severity } from './rule.schema';
 
@@ -24,6 +27,12 @@ export interface SlaSnapshot {
   sources: readonly SourceStatus[];
   /** Agency → its administrative unit (catalogue), for the alert's `unitCode`. */
   agencyUnitCodes: ReadonlyMap<string, string>;
+  /** Open incoming documents (`documentReadPlan`); absent: none. */
+  documents?: readonly SlaDocument[];
+  /** Active projects (`projectReadPlan`); absent: none. */
+  projects?: readonly SlaProject[];
+  /** Each agency managing an active project → its newest update, over all of them (`projectAgencyLastUpdates`). */
+  projectAgencyLastUpdates?: ReadonlyMap<string, Date | null>;
 }
 
 /** Rule-specific facts of an instance, JSON-safe: the worst overdue, the metric's counters, the source's age. */
@@ -59,23 +68,21 @@ export function dedupKeyOf(ruleId: string, group: Readonly<Record<string, string
 }
 
 /** The highest severity whose escalation condition holds, else the rule's own. */
-function severityOf<R extends AlertRule>(rule: R, holds: (when: R['escalate'][number]['when']) => boolean): Severity {
+export function severityOf<R extends AlertRule>(rule: R, holds: (when: R['escalate'][number]['when']) => boolean): Severity {
   let severity = rule.severity;
   for (const e of rule.escalate) if (severityRank(e.severity) > severityRank(severity) && holds(e.when)) severity = e.severity;
   return severity;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const openStatuses: ReadonlySet<string> = new Set(OPEN_DOSSIER_STATUSES);
 
-interface DossierGroup {
-  agencyCode: string | null;
-  unitCode: string | null;
-  group: Record<string, string>;
-  ids: string[];
-  units: Set<string>;
-  maxOverdueMinutes: number | null;
-}
+/**
+ * Working days overdue as people count them, whole days done ("quá hạn 3 ngày làm việc"). A finer figure would change
+ * with every tick: thousands of firing alerts rewritten every few minutes for a number nobody reads to the minute.
+ * Stored, it changes once a working day; escalations still compare the exact minutes.
+ */
+export const wholeWorkingDays = (minutes: number, minutesPerWorkingDay: number) => Math.floor(minutes / minutesPerWorkingDay);
+const openStatuses: ReadonlySet<string> = new Set(OPEN_DOSSIER_STATUSES);
 
 /**
  * An entity rule over open dossiers: which dossiers breach it, grouped per agency (or commune, or province) into one
@@ -87,45 +94,9 @@ function evaluateDossierRule(
   clock: WorkingClock,
   snapshot: SlaSnapshot,
 ): AlertInstance[] {
-  const groups = new Map<string, DossierGroup>();
+  const groups = dossierGroups(rule, dossiers, clock, snapshot.agencyUnitCodes);
   const perDay = clock.minutesPerWorkingDay;
-  for (const d of dossiers) {
-    let overdue: number | null = null;
-    switch (rule.kind) {
-      case 'dossier_overdue': // DOS-01 [001 Art 7.2.c, 19.3, 23.4]
-        overdue = overdueWorkingMinutes(d, clock);
-        if (overdue === null) continue;
-        break;
-      case 'dossier_overdue_no_apology': // DOS-03 [ND 61 Art 19 / ND 118]: overdue a working day, no apology slip
-        overdue = overdueWorkingMinutes(d, clock);
-        if (overdue === null || overdue < rule.afterWorkingDays * perDay || d.apology_issued_at !== null) continue;
-        break;
-      case 'dossier_due_soon': // DOS-02 [001 Art 23.4]
-        if (!isDueSoon(d, clock, rule.withinWorkingHours)) continue;
-        break;
-      case 'dossier_supplement_requests': // DOS-05 [001 Art 7.2.c]
-        if (d.supplement_periods.length < rule.atLeast) continue;
-        break;
-    }
-    const key = rule.groupBy === 'agency' ? d.handling_agency_code : rule.groupBy === 'unit' ? d.unit_code : '';
-    let g = groups.get(key);
-    if (!g) {
-      const group: Record<string, string> = rule.groupBy === 'agency' ? { agency: key } : rule.groupBy === 'unit' ? { unit: key } : {};
-      g = {
-        agencyCode: rule.groupBy === 'agency' ? key : null,
-        unitCode: rule.groupBy === 'unit' ? key : (snapshot.agencyUnitCodes.get(key) ?? null),
-        group,
-        ids: [],
-        units: new Set(),
-        maxOverdueMinutes: null,
-      };
-      groups.set(key, g);
-    }
-    g.ids.push(`${d.source_system}/${d.source_id}`);
-    g.units.add(d.unit_code);
-    if (overdue !== null) g.maxOverdueMinutes = Math.max(g.maxOverdueMinutes ?? 0, overdue);
-  }
-  return [...groups.values()].map((g) => {
+  return groups.map((g) => {
     const count = g.ids.length;
     const severity = severityOf<DossierRule>(rule, (when) => {
       if (when.countAtLeast !== undefined) return count >= when.countAtLeast;
@@ -134,16 +105,20 @@ function evaluateDossierRule(
     });
     // An agency missing from the catalogue still gets a unit when all its dossiers agree on one.
     const unitCode = g.unitCode ?? (rule.groupBy === 'agency' && g.units.size === 1 ? [...g.units][0]! : null);
-    const details: AlertDetails = g.maxOverdueMinutes === null ? {} : { maxOverdueWorkingDays: round2(g.maxOverdueMinutes / perDay) };
+    const details: AlertDetails = g.maxOverdueMinutes === null ? {} : { overdueWorkingDays: wholeWorkingDays(g.maxOverdueMinutes, perDay) };
+    const { dedupKey, labels } = groupIdentity(rule, g.key, () => ({
+      dedupKey: dedupKeyOf(rule.id, g.group),
+      labels: { ...rule.labels, ...g.group },
+    }));
     return {
       ruleId: rule.id,
-      dedupKey: dedupKeyOf(rule.id, g.group),
+      dedupKey,
       severity,
       agencyCode: g.agencyCode,
       unitCode,
-      labels: { ...rule.labels, ...g.group },
+      labels,
       count,
-      linkedIds: g.ids.sort(),
+      linkedIds: g.ids,
       details,
     };
   });
@@ -225,6 +200,19 @@ function evaluateRule(rule: AlertRule, snapshot: SlaSnapshot, openDossiers: read
         singleInstance(rule, { source: rule.source }, rule.severity, { dataAgeMinutes: ageMinutes === null ? null : round2(ageMinutes) }),
       ];
     }
+    case 'document_overdue':
+    case 'document_due_soon':
+      return evaluateDocumentRule(rule, snapshot.documents ?? [], clock, snapshot.agencyUnitCodes);
+    case 'project_behind_schedule':
+    case 'project_update_missed':
+      return evaluateProjectRule(
+        rule,
+        snapshot.projects ?? [],
+        snapshot.projectAgencyLastUpdates ?? new Map(),
+        now,
+        clock.calendar.timeZone,
+        snapshot.agencyUnitCodes,
+      );
     case 'source_freshness':
       // SRC-01 [001 Art 12.1; 003 Art 10.3; 004 Art 10]: the pipeline's age against §3.5's thresholds.
       return rule.sources.flatMap((watched) => {

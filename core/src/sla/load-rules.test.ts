@@ -31,7 +31,20 @@ const one = (text: string) => issuesOf([{ file: 'dossier.yaml', text }]);
 describe('the shipped rules', () => {
   it('validate, with the ids of domain.md §4', async () => {
     const rules = await loadRules(metrics);
-    expect(rules.map((r) => r.id)).toEqual(['DOS-01', 'DOS-02', 'DOS-03', 'DOS-05', 'DOS-06', 'SRC-01', 'SRC-02']);
+    expect(rules.map((r) => r.id)).toEqual([
+      'DOC-01',
+      'DOC-04',
+      'DOS-01',
+      'DOS-02',
+      'DOS-03',
+      'DOS-05',
+      'DOS-06',
+      'PRJ-01',
+      'PRJ-02',
+      'PRJ-04',
+      'SRC-01',
+      'SRC-02',
+    ]);
   });
 
   it('give DOS-01 its escalations and SRC-01 the catalogue thresholds of §3.5', async () => {

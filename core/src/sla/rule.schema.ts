@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DOCUMENT_URGENCIES } from '../contracts/document';
 import { DurationSchema } from './duration';
 
 /** Severities (domain.md §4): thông tin, cảnh báo, nghiêm trọng. */
@@ -20,7 +21,15 @@ const Labels = z
   .refine((l) => !GROUP_LABELS.some((k) => k in l), `the labels ${GROUP_LABELS.join(', ')} are set by grouping`)
   .default({});
 
-type ConditionName = 'countAtLeast' | 'overdueWorkingDaysAtLeast' | 'valueBelow' | 'valueAbove' | 'freshnessLevel';
+type ConditionName =
+  | 'countAtLeast'
+  | 'overdueWorkingDaysAtLeast'
+  | 'valueBelow'
+  | 'valueAbove'
+  | 'freshnessLevel'
+  | 'urgencyAtLeast'
+  | 'monthsLateOver'
+  | 'daysPastDeadlineAtLeast';
 const CONDITIONS = {
   /** The group counts at least this many records (DOS-01: ≥10 per agency). */
   countAtLeast: z.int().min(1).optional(),
@@ -31,6 +40,12 @@ const CONDITIONS = {
   valueAbove: z.number().optional(),
   /** The source's freshness reached the catalogue's critical threshold (domain.md §3.5). */
   freshnessLevel: z.literal('critical').optional(),
+  /** A document in the group is at least this urgent (DOC-01: critical if khẩn or above). */
+  urgencyAtLeast: z.enum(DOCUMENT_URGENCIES).optional(),
+  /** A project in the group is past its planned completion by more than this many calendar months (PRJ-01: > 12). */
+  monthsLateOver: z.int().min(1).optional(),
+  /** The monthly update deadline passed at least this many calendar days ago (PRJ-02: critical on the 20th, 10 days on). */
+  daysPastDeadlineAtLeast: z.int().min(1).optional(),
 } satisfies Record<ConditionName, z.ZodType>;
 
 /**
@@ -150,6 +165,53 @@ export const SourceNoDataRule = z.strictObject({
   escalate: escalation('countAtLeast'),
 });
 
+/** Documents are grouped per agency (their register's owner) or for the province: they carry no commune. */
+const DocumentGroupBy = z.enum(['agency', 'province']).default('agency');
+
+/**
+ * DOC-01 [003 Art 9.1, 9.3]: an incoming document past its `deadline_at`, not completed nor returned; the same
+ * definition as the wall's V2 (`isDocumentOverdue`).
+ */
+export const DocumentOverdueRule = z.strictObject({
+  ...common,
+  kind: z.literal('document_overdue'),
+  groupBy: DocumentGroupBy,
+  escalate: escalation('countAtLeast', 'overdueWorkingDaysAtLeast', 'urgencyAtLeast'),
+});
+
+/** An open incoming document whose deadline is at most `withinWorkingHours` of working time away. */
+export const DocumentDueSoonRule = z.strictObject({
+  ...common,
+  kind: z.literal('document_due_soon'),
+  withinWorkingHours: z.number().positive(),
+  groupBy: DocumentGroupBy,
+  escalate: escalation('countAtLeast', 'urgencyAtLeast'),
+});
+
+/** Projects are grouped per managing agency (the one obliged to update them, 000 Art 4.1) or for the province. */
+const ProjectGroupBy = z.enum(['agency', 'province']).default('agency');
+
+/** PRJ-01 [000 Art 4.2]: an active project delayed as P1 defines it (core/src/kpi/project-delay.ts). */
+export const ProjectBehindScheduleRule = z.strictObject({
+  ...common,
+  kind: z.literal('project_behind_schedule'),
+  groupBy: ProjectGroupBy,
+  escalate: escalation('countAtLeast', 'monthsLateOver'),
+});
+
+/**
+ * PRJ-02 [000 Art 6.2, 7.1.đ]: an agency managing active projects with no update since the start of the monthly cycle
+ * that closed on the last 10th (core/src/kpi/project-update-cycle.ts). With `remindDaysBefore`, a reminder instead:
+ * from that many days before the coming 10th, agencies with no update yet in the running cycle.
+ */
+export const ProjectUpdateMissedRule = z.strictObject({
+  ...common,
+  kind: z.literal('project_update_missed'),
+  remindDaysBefore: z.int().min(1).max(27).optional(),
+  groupBy: ProjectGroupBy,
+  escalate: escalation('countAtLeast', 'daysPastDeadlineAtLeast'),
+});
+
 export const WatchedSystem = z.enum(['dossier', 'document', 'project', 'kpi_feed']);
 
 export const SourceFreshnessRule = z.strictObject({
@@ -179,6 +241,10 @@ export const AlertRuleSchema = z.discriminatedUnion('kind', [
   MetricNoDataRule,
   SourceNoDataRule,
   SourceFreshnessRule,
+  DocumentOverdueRule,
+  DocumentDueSoonRule,
+  ProjectBehindScheduleRule,
+  ProjectUpdateMissedRule,
 ]);
 
 export const RULE_FILE_SCHEMA_VERSION = 1;
@@ -233,4 +299,6 @@ export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export type AlertRuleKind = AlertRule['kind'];
 export type RuleFile = z.infer<typeof RuleFileSchema>;
 export type DossierRule = Extract<AlertRule, { kind: `dossier_${string}` }>;
+export type DocumentRule = Extract<AlertRule, { kind: `document_${string}` }>;
+export type ProjectRule = Extract<AlertRule, { kind: `project_${string}` }>;
 export type EscalationCondition = AlertRule['escalate'][number]['when'];

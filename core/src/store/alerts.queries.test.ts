@@ -5,17 +5,15 @@ import type { AlertState } from '../sla/alert-state';
 import { BACKENDS, openTestDb } from '../testing';
 import {
   AlertWriteConflict,
-  cancelSilence,
-  insertSilence,
   readActiveAlerts,
   readAlertTransitions,
-  readCurrentSilences,
   readRollupCountersByAgency,
   readSlaDossiers,
   readSourceStatuses,
   saveAlertWrites,
   type AlertWrite,
 } from './alerts.queries';
+import { cancelSilence, insertSilence, readCurrentSilences } from './silences.queries';
 import type { Db } from './db';
 import { writeDossierBatch } from './dossier.queries';
 
@@ -57,7 +55,7 @@ function firing(dedupKey: string, now: Date): AlertState {
     labels: { agency: 'STP' },
     count: 2,
     linkedIds: ['dvc/a', 'dvc/b'],
-    details: { maxOverdueWorkingDays: 1.5 },
+    details: { overdueWorkingDays: 1 },
     startedAt: now,
     firedAt: now,
     resolvingSince: null,

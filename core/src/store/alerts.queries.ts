@@ -5,7 +5,6 @@ import type { SourceStatus } from '../sla/evaluate-rules';
 import type { AgencyRollupCounters } from '../sla/rollup-metrics';
 import type { AlertStateName, AlertState, AlertTransition, NotificationKind } from '../sla/alert-state';
 import type { Severity } from '../sla/rule.schema';
-import type { Silence } from '../sla/silences';
 
 /** A stored alert: its state and the revision the next write must name. */
 export interface StoredAlert extends AlertState {
@@ -224,6 +223,22 @@ const canonical = (v: unknown): string =>
       : x,
   );
 const sameJson = (a: unknown, b: unknown) => a === b || canonical(a) === canonical(b);
+/**
+ * Labels and details are flat records, compared key by key in any order: serialising both of every alert on every
+ * tick was a fifth of a tick's time and most of its garbage (`npm run bench:rules`). A nested value, which the types
+ * do not allow but jsonb would carry, falls back to `sameJson`.
+ */
+function sameRecord(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (x !== y && !(typeof x === 'object' && x !== null && typeof y === 'object' && y !== null && sameJson(x, y))) return false;
+  }
+  return true;
+}
 const sameIds = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
@@ -243,8 +258,8 @@ function changesRow(w: AlertWrite): boolean {
     sameTime(a.firedAt, b.firedAt) &&
     sameTime(a.resolvingSince, b.resolvingSince) &&
     sameTime(a.resolvedAt, b.resolvedAt) &&
-    sameJson(a.labels, b.labels) &&
-    sameJson(a.details, b.details) &&
+    sameRecord(a.labels, b.labels) &&
+    sameRecord(a.details, b.details) &&
     sameIds(a.silenceIds, b.silenceIds) &&
     sameIds(a.linkedIds, b.linkedIds)
   );
@@ -297,7 +312,14 @@ const WRITTEN = `severity, state, agency_code, unit_code, labels, count, linked_
 export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite[]): Promise<Map<string, number>> {
   const inserts = writes.filter((w) => w.revision === null).map(recordOf);
   const changed = writes.filter((w) => w.revision !== null && changesRow(w));
-  const updates = changed.map(recordOf);
+  // An update sends the linked records and labels only when they changed (null: keep the stored ones). Every few
+  // minutes thousands of alerts change only their details (one more hundredth of a working day overdue, all at
+  // once since due dates share session ends), and re-sending every id of each was most of such a tick's write.
+  const updates = changed.map((w) => ({
+    ...recordOf(w),
+    linked_ids: w.previous && sameIds(w.previous.linkedIds, w.state.linkedIds) ? null : w.state.linkedIds,
+    labels: w.previous && sameRecord(w.previous.labels, w.state.labels) ? null : w.state.labels,
+  }));
   const revisions = new Map<string, number>();
   for (const w of writes) revisions.set(w.alertId, w.revision ?? 0);
   for (const w of [...changed, ...writes.filter((w) => w.revision === null)]) revisions.set(w.alertId, (w.revision ?? 0) + 1);
@@ -310,7 +332,7 @@ export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite
   if (updates.length > 0) {
     const set = WRITTEN.split(',')
       .map((c) => c.trim())
-      .map((c) => `${c} = x.${c}`)
+      .map((c) => (c === 'linked_ids' || c === 'labels' ? `${c} = coalesce(x.${c}, a.${c})` : `${c} = x.${c}`))
       .join(', ');
     const res = await tx.query(
       `update alert a set ${set}, revision = a.revision + 1
@@ -349,59 +371,6 @@ export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite
   return revisions;
 }
 
-/** Stores a silence or maintenance window (validated with `SilenceSchema` by the caller). */
-export async function insertSilence(db: Queryable, s: Silence, createdBy: string): Promise<void> {
-  await db.query(
-    `insert into alert_silence (id, kind, rule_ids, agency_codes, labels, starts_at, ends_at, reason, created_by)
-     values ($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6, $7, $8, $9)`,
-    [
-      s.id,
-      s.kind,
-      JSON.stringify(s.ruleIds),
-      JSON.stringify(s.agencyCodes),
-      JSON.stringify(s.labels),
-      s.startsAt,
-      s.endsAt,
-      s.reason,
-      createdBy,
-    ],
-  );
-}
-
-/** Ends a silence early; its row stays. */
-export async function cancelSilence(db: Queryable, id: string, at: Date): Promise<boolean> {
-  const res = await db.query('update alert_silence set cancelled_at = $2 where id = $1 and cancelled_at is null', [id, at]);
-  return res.rowCount > 0;
-}
-
-/** Silences not cancelled and not yet over at `now` (including those that start later). */
-export async function readCurrentSilences(db: Queryable, now: Date): Promise<Silence[]> {
-  const res = await db.query<{
-    id: string;
-    kind: Silence['kind'];
-    rule_ids: string[];
-    agency_codes: string[];
-    labels: Record<string, string>;
-    starts_at: Date;
-    ends_at: Date;
-    reason: string;
-  }>(
-    `select id, kind, rule_ids, agency_codes, labels, starts_at, ends_at, reason
-     from alert_silence where cancelled_at is null and ends_at > $1 order by starts_at, id`,
-    [now],
-  );
-  return res.rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    ruleIds: r.rule_ids,
-    agencyCodes: r.agency_codes,
-    labels: r.labels,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    reason: r.reason,
-  }));
-}
-
 export interface AlertFilter {
   /** null: the active ones (pending, firing, resolving). */
   state: AlertStateName | null;
@@ -431,43 +400,4 @@ export async function listAlerts(
     [f.state, f.severity, f.agencyCode, f.startedBefore, f.visibleAgencies, f.limit, f.offset],
   );
   return { alerts: res.rows.map((r) => ({ ...alertOf(r), incidentId: r.incident_id })), total: Number(res.rows[0]?.total ?? 0) };
-}
-
-/** A silence as stored, with who made it and whether it was cancelled. */
-export interface StoredSilence extends Silence {
-  createdBy: string;
-  cancelledAt: Date | null;
-}
-
-/** Silences not over at `now` (current and future, cancelled ones included), soonest first; `id`: that one only. */
-export async function readSilences(db: Queryable, filter: { now?: Date; id?: string }): Promise<StoredSilence[]> {
-  const res = await db.query<{
-    id: string;
-    kind: Silence['kind'];
-    rule_ids: string[];
-    agency_codes: string[];
-    labels: Record<string, string>;
-    starts_at: Date;
-    ends_at: Date;
-    reason: string;
-    created_by: string;
-    cancelled_at: Date | null;
-  }>(
-    `select id, kind, rule_ids, agency_codes, labels, starts_at, ends_at, reason, created_by, cancelled_at
-     from alert_silence where ($1::timestamptz is null or ends_at > $1) and ($2::uuid is null or id = $2)
-     order by starts_at, id`,
-    [filter.now ?? null, filter.id ?? null],
-  );
-  return res.rows.map((r) => ({
-    id: r.id,
-    kind: r.kind,
-    ruleIds: r.rule_ids,
-    agencyCodes: r.agency_codes,
-    labels: r.labels,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    reason: r.reason,
-    createdBy: r.created_by,
-    cancelledAt: r.cancelled_at,
-  }));
 }

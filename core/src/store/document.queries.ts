@@ -3,6 +3,7 @@ import type { OfficialDocument } from '../contracts/document';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import { documentRegistrationDueAt } from '../kpi/document-timing';
 import { ZERO_DOCUMENT_COUNTERS, type DocumentKpiCounters } from '../kpi/document-kpis';
+import type { SlaDocument } from '../sla/evaluate-document-rules';
 import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import {
   addRollupSql,
@@ -218,4 +219,19 @@ export async function documentHandlingMilestones(
     [from, to],
   );
   return res.rows.map((r) => ({ agencyCode: r.agency_code, assigned_at: r.assigned_at, completed_at: r.completed_at }));
+}
+
+/**
+ * The open incoming documents the SLA rules can need (`documentReadPlan`): a deadline by `deadlineBefore`. Read
+ * through the partial index `document_open_by_agency`, so the read follows the open backlog, not all history.
+ */
+export async function readSlaDocuments(db: Queryable, plan: { deadlineBefore: Date | null }, signal?: AbortSignal): Promise<SlaDocument[]> {
+  if (plan.deadlineBefore === null) return [];
+  const res = await db.query<SlaDocument>(
+    `select source_system, source_id, direction, agency_code, urgency, status, deadline_at, completed_at from document
+     where direction = 'incoming' and completed_at is null and status <> 'returned' and deadline_at <= $1`,
+    [plan.deadlineBefore],
+    { signal },
+  );
+  return res.rows;
 }

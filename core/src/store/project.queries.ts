@@ -1,6 +1,7 @@
 import type { Db, Queryable } from './db';
 import type { Project } from '../contracts/project';
-import { isProjectActive, isProjectDelayed } from '../kpi/project-delay';
+import { PROGRESS_GAP_POINTS, isProjectActive, isProjectDelayed } from '../kpi/project-delay';
+import type { SlaProject } from '../sla/evaluate-project-rules';
 import { ZERO_PROJECT_COUNTERS, type ProjectKpiCounters } from '../kpi/project-kpis';
 import type { UpdateCycle } from '../kpi/project-update-cycle';
 import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
@@ -170,4 +171,44 @@ export async function projectUpdateCounts(db: Queryable, from: Date, to: Date): 
     [from, to],
   );
   return new Map(res.rows.map((r) => [r.agency_code, r.updates]));
+}
+
+/**
+ * What the project rules need at one instant (`projectReadPlan`): each agency managing an active project with its
+ * newest update, over all of them (only when an update rule judges now), and the active projects that may be delayed on `delayedOn` or whose agency has not
+ * updated since `updatedBefore`. The rows are a superset of what breaches: `isProjectDelayed` and the rule decide.
+ * Active is `isProjectActive`: not completed nor terminated.
+ */
+export async function readSlaProjects(
+  db: Queryable,
+  plan: { delayedOn: string | null; updatedBefore: Date | null },
+  signal?: AbortSignal,
+): Promise<{ projects: SlaProject[]; agencyLastUpdates: Map<string, Date | null> }> {
+  const agencyLastUpdates = new Map<string, Date | null>();
+  if (plan.delayedOn === null && plan.updatedBefore === null) return { projects: [], agencyLastUpdates };
+  const lagging: string[] = [];
+  if (plan.updatedBefore !== null) {
+    const agencies = await db.query<{ agency_code: string; last_update_at: Date | null }>(
+      `select managing_agency_code as agency_code, max(last_update_at) as last_update_at from project
+       where stage not in ('completed', 'terminated') group by managing_agency_code`,
+      [],
+      { signal },
+    );
+    for (const r of agencies.rows) {
+      agencyLastUpdates.set(r.agency_code, r.last_update_at);
+      if (r.last_update_at === null || r.last_update_at < plan.updatedBefore) lagging.push(r.agency_code);
+    }
+  }
+  const res = await db.query<SlaProject>(
+    `select source_system, source_id, managing_agency_code, stage, behind_schedule,
+            to_char(planned_completion, 'YYYY-MM-DD') as planned_completion,
+            progress_planned_pct::float8 as progress_planned_pct, progress_actual_pct::float8 as progress_actual_pct, last_update_at
+     from project
+     where stage not in ('completed', 'terminated')
+       and (($1::date is not null and (behind_schedule or planned_completion < $1::date or progress_planned_pct - progress_actual_pct > $2))
+            or managing_agency_code = any($3::text[]))`,
+    [plan.delayedOn, PROGRESS_GAP_POINTS, lagging],
+    { signal },
+  );
+  return { projects: res.rows, agencyLastUpdates };
 }

@@ -12,6 +12,10 @@ import {
   readCurrentSilences,
   readRollupCountersByAgency,
   readSlaDossiers,
+  documentReadPlan,
+  projectReadPlan,
+  readSlaDocuments,
+  readSlaProjects,
   readSourceStatuses,
   rollupMetricSamples,
   saveAlertWrites,
@@ -58,6 +62,9 @@ export interface EvaluationReport {
   /** Where the time went: reading the store, computing in core, writing (one transaction). */
   phaseMilliseconds: { read: number; evaluate: number; write: number };
   dossiersRead: number;
+  /** Open documents and active projects read for the document and project rules (0 without such rules). */
+  documentsRead: number;
+  projectsRead: number;
   instances: number;
   transitions: number;
   /** The changes it announced (committed). */
@@ -187,28 +194,47 @@ export class AlertEngine {
     // The leader is the only writer, so what it wrote last is what the store holds: read once, then kept.
     const previous = this.activeAlerts ?? (await readActiveAlerts(db));
     this.activeAlerts = null;
-    const dossiers = await readSlaDossiers(db, dossierReadPlan(rules, now, this.o.calendar), signal);
-    const metrics = await this.readMetricSamples(now);
-    const sources = await readSourceStatuses(db, sourceRequests(rules));
-    const silences = await readCurrentSilences(db, now);
+    // Independent reads, each on its own pooled connection: a tick waits for the slowest, not for their sum.
+    const [dossiers, documents, projects, metrics, sources, silences] = await Promise.all([
+      readSlaDossiers(db, dossierReadPlan(rules, now, this.o.calendar), signal),
+      readSlaDocuments(db, documentReadPlan(rules, now, this.o.calendar), signal),
+      readSlaProjects(db, projectReadPlan(rules, now, this.o.calendar.timeZone), signal),
+      this.readMetricSamples(now),
+      readSourceStatuses(db, sourceRequests(rules)),
+      readCurrentSilences(db, now),
+    ]);
     const read = performance.now();
     const tick = evaluateAlerts({
       rules,
       previous,
-      snapshot: { dossiers, metrics, sources, agencyUnitCodes: this.o.agencyUnitCodes },
+      snapshot: {
+        dossiers,
+        metrics,
+        sources,
+        agencyUnitCodes: this.o.agencyUnitCodes,
+        documents,
+        projects: projects.projects,
+        projectAgencyLastUpdates: projects.agencyLastUpdates,
+      },
       silences,
       now,
       calendar: this.o.calendar,
+      // Most alerts stay as they are on most ticks: they are kept as read, with nothing made, compared or written.
+      omitSteady: true,
     });
-    const revisions = new Map(previous.map((p) => [p.alertId, p.revision]));
+    const stored = new Map(previous.map((p) => [p.alertId, p]));
     const writes: AlertWrite[] = [];
     const changes: AlertChange[] = [];
+    const changedAlerts = new Map<string, AlertWrite['state'] & { alertId: string }>();
     for (const step of tick.steps) {
       const alertId = step.state.alertId ?? randomUUID();
-      const state = { ...step.state, alertId };
-      const revision = revisions.get(alertId) ?? null;
+      const state = step.state.alertId === alertId ? step.state : { ...step.state, alertId };
+      const revision = stored.get(alertId)?.revision ?? null;
       writes.push({ alertId, revision, previous: step.previous, state, transition: step.transition, notify: step.notify });
-      if (step.changed) changes.push(alertChangeOf(alertId, step.previous, { ...step, state }));
+      if (step.changed) {
+        changes.push(alertChangeOf(alertId, step.previous, { ...step, state }));
+        changedAlerts.set(alertId, { ...state, alertId });
+      }
     }
     signal.throwIfAborted();
     const computed = performance.now();
@@ -226,9 +252,19 @@ export class AlertEngine {
       await publishAlertChanges(tx, changes);
       return outcome;
     });
-    this.activeAlerts = writes
-      .filter((w) => isActiveState(w.state.state))
-      .map((w) => ({ ...w.state, alertId: w.alertId, revision: written.get(w.alertId)! }));
+    // An alert whose row was not written (steady, or changed in nothing stored) keeps the object read: it is what the
+    // store holds, and thousands of alerts unchanged tick after tick then stay the same long-lived objects instead of
+    // fresh copies each tick, which the garbage collector had to promote and sweep again and again (`npm run bench:rules`).
+    this.activeAlerts = [
+      ...tick.steady.map((s) => stored.get(s.alertId!)!),
+      ...writes
+        .filter((w) => isActiveState(w.state.state))
+        .map((w) => {
+          const revision = written.get(w.alertId)!;
+          const read = stored.get(w.alertId);
+          return read && read.revision === revision ? read : { ...w.state, alertId: w.alertId, revision };
+        }),
+    ];
     for (const w of writes)
       if (w.transition)
         this.log.info(
@@ -248,12 +284,12 @@ export class AlertEngine {
       durationMilliseconds: performance.now() - started,
       phaseMilliseconds: { read: read - started, evaluate: computed - read, write: performance.now() - computed },
       dossiersRead: dossiers.length,
+      documentsRead: documents.length,
+      projectsRead: projects.projects.length,
       instances: tick.instances.length,
       transitions: writes.filter((w) => w.transition).length,
       changes,
-      alerts: new Map(
-        writes.filter((w) => changes.some((c) => c.alertId === w.alertId)).map((w) => [w.alertId, { ...w.state, alertId: w.alertId }]),
-      ),
+      alerts: changedAlerts,
       incidents,
     };
     if (this.o.afterCommit) {

@@ -12,22 +12,29 @@ const MAX_PAYLOAD_BYTES = 7_000;
  * transaction, delivered only if and when it commits, so no process hears of an alert that was not stored.
  */
 export async function publishAlertChanges(tx: Queryable, changes: readonly AlertChange[]): Promise<void> {
+  const payloads: string[] = [];
   let chunk: string[] = [];
   let bytes = 2;
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    await tx.query('select pg_notify($1, $2)', [ALERT_CHANNEL, `[${chunk.join(',')}]`]);
+  const flush = () => {
+    if (chunk.length > 0) payloads.push(`[${chunk.join(',')}]`);
     chunk = [];
     bytes = 2;
   };
   for (const change of changes) {
     const json = JSON.stringify(change);
     const size = Buffer.byteLength(json) + 1;
-    if (bytes + size > MAX_PAYLOAD_BYTES) await flush();
+    if (bytes + size > MAX_PAYLOAD_BYTES) flush();
     chunk.push(json);
     bytes += size;
   }
-  await flush();
+  flush();
+  if (payloads.length === 0) return;
+  // One round trip for all chunks (thousands of changes when many alerts fire at once); `with ordinality` keeps
+  // them in the order written, which is the order NOTIFY delivers them in.
+  await tx.query('select pg_notify($1, p.payload) from unnest($2::text[]) with ordinality as p(payload, n) order by p.n', [
+    ALERT_CHANNEL,
+    payloads,
+  ]);
 }
 
 export type AlertChangeListener = (change: AlertChange) => void;
