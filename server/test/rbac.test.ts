@@ -99,6 +99,38 @@ const MATRIX: Row[] = [
     path: () => '/api/dashboards/wall?unit=05443',
     expect: signedInOnly(400),
   },
+  // Dashboards as code (server/src/dashboards): a wall device sees only its wall; a unit outside one's scope is 403.
+  { name: 'GET /api/dashboards', method: 'GET', path: () => '/api/dashboards', expect: signedInOnly(200) },
+  {
+    name: 'GET /api/dashboards/:id (dossiers)',
+    method: 'GET',
+    path: () => '/api/dashboards/dossiers',
+    expect: signedInOnly(200, { display: 403 }),
+  },
+  {
+    name: 'GET /api/dashboards/:id/panels/:panelId/data (the wall, one’s own scope)',
+    method: 'GET',
+    path: () => '/api/dashboards/wall/panels/on-time-today/data',
+    expect: signedInOnly(200),
+  },
+  {
+    name: 'GET /api/dashboards/:id/panels/:panelId/data?unit=SYT (the department’s own agency)',
+    method: 'GET',
+    path: () => '/api/dashboards/dossiers/panels/received-daily/data?unit=SYT',
+    expect: signedInOnly(200, { display: 403 }),
+  },
+  {
+    name: 'GET /api/dashboards/:id/panels/:panelId/data?unit=SNV (another agency)',
+    method: 'GET',
+    path: () => '/api/dashboards/dossiers/panels/on-time-by-agency/data?unit=SNV',
+    expect: signedInOnly(200, { display: 403, department: 403 }),
+  },
+  {
+    name: 'GET /api/dashboards/:id/panels/:panelId/data?bucket=2h (passes the role check, then 400)',
+    method: 'GET',
+    path: () => '/api/dashboards/dossiers/panels/received-daily/data?bucket=2h',
+    expect: signedInOnly(400),
+  },
   { name: 'GET /api/users', method: 'GET', path: () => '/api/users', expect: adminOnly(200) },
   {
     name: 'POST /api/users',

@@ -69,6 +69,14 @@ export const ImportFileUnreadable = defineError('import.fileUnreadable', 400, z.
 export const ImportColumnsMissing = defineError('import.columnsMissing', 400, z.object({ fileName: z.string(), columns: z.string() }));
 // Reports (server/src/reports).
 export const ReportMonthNotStarted = defineError('report.monthNotStarted', 400, z.object({ month: z.string() }));
+// Dashboards as code and their panel data (server/src/dashboards).
+export const PanelUnknown = defineError('dashboard.panelUnknown', 404, z.object({ dashboard: z.string(), panel: z.string() }));
+export const PanelRangeTooLong = defineError(
+  'dashboard.rangeTooLong',
+  400,
+  z.object({ points: z.number().int(), max: z.number().int(), bucket: z.string() }),
+);
+
 // Unit codes checked at intake against the unit register at the record's date (domain.md §5.4); the record goes to
 // quarantine with the rendered message as its reason. 422: the record is well-formed but names no valid unit.
 const unitCodeAt = { unitCode: z.string(), eventDate: z.string() };
@@ -129,6 +137,8 @@ export const ERROR_CODES = [
   ImportFileUnreadable,
   ImportColumnsMissing,
   ReportMonthNotStarted,
+  PanelUnknown,
+  PanelRangeTooLong,
   UnitCodeUnknown,
   UnitCodeExpired,
   UnitCodeNotYetValid,

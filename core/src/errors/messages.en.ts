@@ -45,6 +45,9 @@ export const messagesEn: Record<string, string> = {
   'import.fileUnreadable': 'The file {fileName} cannot be read: {reason}. Send an .xlsx or .csv file made from the template.',
   'import.columnsMissing': 'The file {fileName} lacks required columns: {columns}. No row was imported; use the template.',
   'report.monthNotStarted': 'Month {month} has not started yet, so it has no report.',
+  'dashboard.panelUnknown': 'The dashboard "{dashboard}" has no panel "{panel}".',
+  'dashboard.rangeTooLong':
+    'The time range is too long for {bucket} buckets: {points} points, at most {max}. Choose a wider bucket or a shorter range.',
   'unit.codeUnknown':
     'The administrative unit code {unitCode} is not in the unit register (record date: {eventDate}). Correct the code in the source system.',
   'unit.codeExpired':

@@ -45,6 +45,9 @@ export const messagesVi: Record<string, string> = {
   'import.fileUnreadable': 'Không đọc được tệp {fileName}: {reason}. Hãy gửi tệp .xlsx hoặc .csv theo mẫu.',
   'import.columnsMissing': 'Tệp {fileName} thiếu cột bắt buộc: {columns}. Không dòng nào được nhập; hãy dùng tệp mẫu.',
   'report.monthNotStarted': 'Tháng {month} chưa bắt đầu nên chưa có báo cáo.',
+  'dashboard.panelUnknown': 'Bảng điều khiển "{dashboard}" không có ô "{panel}".',
+  'dashboard.rangeTooLong':
+    'Khoảng thời gian quá dài cho bước {bucket}: {points} điểm, tối đa {max}. Hãy chọn bước lớn hơn hoặc khoảng ngắn hơn.',
   'unit.codeUnknown':
     'Mã đơn vị hành chính {unitCode} không có trong danh mục đơn vị hành chính (ngày của hồ sơ: {eventDate}). Hãy sửa mã tại hệ thống nguồn.',
   'unit.codeExpired':

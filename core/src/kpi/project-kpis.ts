@@ -20,6 +20,8 @@ export const PROJECT_COUNTER_NAMES = [
   'quarterlyReportObliged',
   /** P5: of those, reports submitted by the deadline. */
   'quarterlyReportsOnTime',
+  /** Updates entered in the period (a flow, kept per minute in `project_rollup_minute`); the rhythm behind P3 and P4. */
+  'updates',
 ] as const;
 
 export type ProjectCounterName = (typeof PROJECT_COUNTER_NAMES)[number];

@@ -8,9 +8,12 @@ import { pinoHttp } from 'pino-http';
 import {
   NotFound,
   createScopeIndex,
+  loadDashboards,
+  loadMetricCatalogue,
   systemClock,
   type Catalogue,
   type Clock,
+  type Dashboard,
   type Db,
   type MetricCatalogue,
   type ReadinessBody,
@@ -20,6 +23,8 @@ import { authRoutes, displayLinkHandler, SESSION_OPENING_PATHS } from '../auth/a
 import { authenticate, requireCsrf } from '../auth/authenticate';
 import { loginRateLimit } from '../auth/login-rate-limit';
 import { dashboardRoutes } from '../live/dashboard.routes';
+import { DashboardsService } from '../dashboards/dashboards.service';
+import { dashboardsRoutes } from '../dashboards/dashboards.routes';
 import { auditRoutes } from '../audit/audit.routes';
 import { catalogueRoutes } from '../catalogue/catalogue.routes';
 import { openApiRoutes } from '../openapi/openapi.routes';
@@ -68,10 +73,12 @@ export interface AppOptions {
   alertRoutes?: Router[];
   /** Stamps source freshness and quarantine replays; default the system clock. */
   clock?: Clock;
+  /** Dashboards as code for `/api/dashboards`; absent: the shipped ones, validated at the first request. */
+  dashboards?: () => Promise<Dashboard[]>;
 }
 
 /** Paths of the single-page web app: each answers with its `index.html`, the router picks the screen. */
-const APP_ROUTES = ['/', '/wall', '/login', '/password', '/ops'];
+const APP_ROUTES = ['/', '/wall', '/login', '/password', '/ops', '/dashboards', '/dashboards/:id'];
 /** Request bodies are small JSON objects; anything bigger is a mistake or an attack. */
 const JSON_BODY_LIMIT = '32kb';
 /** IOC_WRITE_RATE_PER_MINUTE's default: far above a person's clicks, far below a script's loop. */
@@ -174,6 +181,26 @@ export function createApp(o: AppOptions): Express {
     app.use(sourcesRoutes({ sources, policy: o.policy }));
     app.use(quarantineRoutes({ quarantine: new QuarantineService({ db: o.db, clock }), policy: o.policy }));
     app.use(importsRoutes({ imports: new ImportsService({ db: o.db, clock, scopes }), policy: o.policy }));
+    // After the wall's live route: GET /api/dashboards/wall keeps answering with the wall's state, not its definition.
+    const metrics = o.metricCatalogue ?? (() => loadMetricCatalogue());
+    let dashboards: Promise<Dashboard[]> | undefined;
+    // A file that fails validation answers 500 naming it in the log, and is read again on the next request once fixed.
+    const loadShipped = () =>
+      (dashboards ??= metrics()
+        .then((m) => loadDashboards(m, undefined, scopes))
+        .catch((e: unknown) => {
+          dashboards = undefined;
+          throw e;
+        }));
+    const service = new DashboardsService({
+      db: o.db,
+      catalogue: o.catalogue,
+      scopes,
+      clock,
+      dashboards: o.dashboards ?? loadShipped,
+      metricCatalogue: metrics,
+    });
+    app.use(dashboardsRoutes({ dashboards: service, policy: o.policy }));
   }
   app.use(openApiRoutes({ policy: o.policy }));
   for (const router of o.alertRoutes ?? []) app.use(router);

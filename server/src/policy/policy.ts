@@ -62,7 +62,9 @@ export type Resource =
   /** An incident: the agency it is about, and the agency it was forwarded to (what a department may see and act on). */
   | { kind: 'incident'; agencyCode: string | null; assignedAgencyCode: string | null }
   /** A report over a scope (the province, a commune, an agency): readable only within one's own scope. */
-  | { kind: 'report'; scope: Scope };
+  | { kind: 'report'; scope: Scope }
+  /** A dashboard as code, or a panel's data over a scope: within one's own scope; a wall device only its dashboard. */
+  | { kind: 'panel'; dashboard: string; scope: Scope };
 export const NO_RESOURCE: Resource = { kind: 'none' };
 
 /**
@@ -146,6 +148,10 @@ export class Policy {
     if (resource.kind === 'account' && !this.scopes.contains(principal.scope, resource.scope)) return Forbidden.create({ action });
     if (resource.kind === 'incident' && !this.incidentInScope(principal, resource)) return Forbidden.create({ action });
     if (resource.kind === 'report' && !this.scopes.contains(principal.scope, resource.scope)) return Forbidden.create({ action });
+    if (resource.kind === 'panel') {
+      if (principal.sessionKind === 'display' && resource.dashboard !== principal.dashboard) return Forbidden.create({ action });
+      if (!this.scopes.contains(principal.scope, resource.scope)) return Forbidden.create({ action });
+    }
     return null;
   }
 

@@ -24,6 +24,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'auth.signInTitle', public: true },
   },
   { path: '/ops', name: 'ops', component: () => import('../ops/ops-page.vue'), meta: { titleKey: 'ops.pageTitle' } },
+  {
+    path: '/dashboards',
+    name: 'dashboards',
+    component: () => import('../dashboards/dashboards-page.vue'),
+    meta: { titleKey: 'dashboards.pageTitle' },
+  },
+  {
+    path: '/dashboards/:id',
+    name: 'dashboard',
+    component: () => import('../dashboards/dashboard-page.vue'),
+    meta: { titleKey: 'dashboards.pageTitle' },
+  },
   { path: '/password', name: 'password', component: () => import('../auth/password-page.vue'), meta: { titleKey: 'auth.changeTitle' } },
   // Until the other screens exist, an unknown address shows the wall rather than a blank page.
   { path: '/:unknown(.*)*', redirect: '/wall' },
