@@ -190,4 +190,10 @@ describe('GET /api/dashboards/:id/panels/:panelId/data', () => {
       { numRuns: 150 },
     );
   });
+
+  it('refuses with 400 a `to` so early that the default range would start before year 1 (found by the property above)', async () => {
+    const res = await data(leader, 'dossiers', 'on-time-daily', { to: '0001-01-30T23:59:59.999Z' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('0001-01-01');
+  });
 });

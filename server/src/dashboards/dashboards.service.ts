@@ -45,6 +45,9 @@ export interface ResolvedPanel {
   source: SeriesSource;
 }
 
+/** The earliest instant a range may start at (ISO 8601 and PostgreSQL both write it with a positive year). */
+const EARLIEST_INSTANT_MILLISECONDS = Date.parse('0001-01-01T00:00:00Z');
+
 /** Dashboards as code (`dashboards/<province>/dashboards/*.yaml`) and their panels' data from the per-minute rollups. */
 export class DashboardsService {
   constructor(private readonly o: DashboardsServiceOptions) {}
@@ -126,6 +129,9 @@ export class DashboardsService {
     else if (query.to) range = { from: new Date(Date.parse(query.to) - length), to: new Date(query.to) };
     // The contract checks from < to when both are given; `from` alone may still lie after now.
     if (range.from.getTime() >= range.to.getTime()) throw RequestInvalid.create({ issues: 'from: must be before to (now)' });
+    // `to` alone near year 1 puts the default start before it: a year the store cannot take (it is no question anyway).
+    if (range.from.getTime() < EARLIEST_INSTANT_MILLISECONDS)
+      throw RequestInvalid.create({ issues: 'from: the range may not start before 0001-01-01T00:00:00Z' });
     return range;
   }
 
