@@ -107,6 +107,8 @@ export interface DossierWriteResult {
   unchanged: number;
   /** Records whose unit code the register does not know at their date: quarantined with the reason, not written. */
   refused: number;
+  /** Those records' ids and reasons (a quarantine replay leaves them waiting). */
+  refusals: { sourceId: string; reason: string }[];
   /** Agencies whose counters or open dossiers changed. */
   agencyCodes: string[];
   /** Newest `source_updated_at` among the accepted records. */
@@ -210,7 +212,14 @@ export async function writeDossierBatch(
     }
     await quarantineRecords(tx, sourceSystem, [...rejected, ...refused]);
     if (checkpoint) await tx.query(SAVE_CHECKPOINT, [sourceSystem, checkpoint.updatedSince, checkpoint.afterId, eventLines.length]);
-    const result = { accepted: eventLines.length, unchanged, refused: refused.length, agencyCodes: [...agencies].sort(), dataUpdatedAt };
+    const result = {
+      accepted: eventLines.length,
+      unchanged,
+      refused: refused.length,
+      refusals: refused.map((r) => ({ sourceId: r.sourceId!, reason: r.reason })),
+      agencyCodes: [...agencies].sort(),
+      dataUpdatedAt,
+    };
     if (result.accepted > 0) {
       // Delivered to listeners only if and when this transaction commits: a notice never announces lost data.
       const notice: ChangeNotice = {

@@ -13,8 +13,11 @@ import { validateDossierItems } from './validate-dossier-items';
 export interface QuarantineReplayer {
   /** Valid records keep their index in `items`; the rest come back with today's reason. */
   validate(items: readonly unknown[]): { valid: number[]; rejected: { index: number; reason: string }[] };
-  /** Writes the valid payloads (idempotent: an older or equal version changes nothing). */
-  write(db: Db, source: string, items: readonly unknown[]): Promise<void>;
+  /**
+   * Writes the valid payloads (idempotent: an older or equal version changes nothing). Resolves with those the writer
+   * refused on what only the store knows (a unit code not valid at the record's date), by index in `items`.
+   */
+  write(db: Db, source: string, items: readonly unknown[]): Promise<{ refused: { index: number; reason: string }[] } | void>;
 }
 
 /** Dossier sources (the dossier system and its simulator). */
@@ -32,7 +35,14 @@ export const dossierReplayer: QuarantineReplayer = {
   async write(db, source, items) {
     const { records } = validateDossierItems(items);
     // No checkpoint: a replay never moves the pull's cursor.
-    await writeDossierBatch(db, source, records, null);
+    const { refusals } = await writeDossierBatch(db, source, records, null);
+    const reasons = new Map(refusals.map((r) => [r.sourceId, r.reason]));
+    const refused: { index: number; reason: string }[] = [];
+    records.forEach((r, index) => {
+      const reason = reasons.get(r.source_id);
+      if (reason !== undefined) refused.push({ index, reason });
+    });
+    return { refused };
   },
 };
 
@@ -72,14 +82,19 @@ export async function replayQuarantine(
     }
     const raws = group.map((e) => e.raw);
     const { valid, rejected } = replayer.validate(raws);
-    if (valid.length > 0)
-      await replayer.write(
-        db,
-        source,
-        valid.map((i) => raws[i]),
-      );
-    result.replayed.push(...valid.map((i) => group[i]!.id));
+    const written =
+      valid.length > 0
+        ? await replayer.write(
+            db,
+            source,
+            valid.map((i) => raws[i]),
+          )
+        : undefined;
+    // Refused by the writer (a unit code still not valid at the record's date): still waiting, with the writer's reason.
+    const refused = new Map((written?.refused ?? []).map((r) => [valid[r.index]!, r.reason]));
+    result.replayed.push(...valid.filter((i) => !refused.has(i)).map((i) => group[i]!.id));
     result.stillFailing.push(...rejected.map((r) => ({ id: group[r.index]!.id, reason: r.reason })));
+    result.stillFailing.push(...[...refused].map(([i, reason]) => ({ id: group[i]!.id, reason })));
   }
   await db.transaction(async (tx) => {
     await markQuarantineReplayed(tx, result.replayed, o.at);

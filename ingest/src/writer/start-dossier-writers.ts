@@ -47,9 +47,10 @@ export function launchDossierWriter(env: {
       logger: env.logger,
       signal: env.signal,
       retry: env.retry,
-      onWritten: (batch) => {
+      onWritten: (batch, result) => {
+        // Refused by the writer (unit code not valid at the record's date): quarantined too.
         state.recordsTotal += batch.records.length;
-        state.quarantinedTotal += batch.rejected.length;
+        state.quarantinedTotal += batch.rejected.length + result.refused;
         state.lastWriteAt = env.clock.now();
         state.lastError = null;
       },
