@@ -1,9 +1,9 @@
 import { DOCUMENT_URGENCIES, type OfficialDocument } from '../contracts/document';
 import type { WorkingCalendar } from '../calendar/working-calendar';
-import { groupIdentity, sameIds } from './dossier-rule-groups';
+import { sameIds } from './dossier-rule-groups';
 import { dueSoonHorizon, type WorkingClock } from './dossier-sla';
 // A cycle with evaluate-rules.ts, which dispatches to this module: safe, both only call each other's functions later.
-import { dedupKeyOf, severityOf, wholeWorkingDays, type AlertDetails, type AlertInstance } from './evaluate-rules';
+import { groupInstance, severityOf, wholeWorkingDays, type AlertDetails, type AlertInstance } from './evaluate-rules';
 import type { AlertRule, DocumentRule } from './rule.schema';
 
 /** What the document rules read of an open incoming document (the store reads only these, only for open ones). */
@@ -60,22 +60,8 @@ export function evaluateDocumentRule(
       maxUrgency: DOCUMENT_URGENCIES[g.maxUrgency]!,
       ...(g.maxOverdueMinutes === null ? {} : { overdueWorkingDays: wholeWorkingDays(g.maxOverdueMinutes, perDay) }),
     };
-    // The same key string and labels object at every tick, so an unchanged alert compares by identity.
-    const { dedupKey, labels } = groupIdentity(rule, g.key, () => ({
-      dedupKey: dedupKeyOf(rule.id, g.group),
-      labels: { ...rule.labels, ...g.group },
-    }));
-    return {
-      ruleId: rule.id,
-      dedupKey,
-      severity,
-      agencyCode: g.agencyCode,
-      unitCode: g.agencyCode === null ? null : (agencyUnitCodes.get(g.agencyCode) ?? null),
-      labels,
-      count,
-      linkedIds: g.ids,
-      details,
-    };
+    const unitCode = g.agencyCode === null ? null : (agencyUnitCodes.get(g.agencyCode) ?? null);
+    return groupInstance(rule, g, { severity, unitCode, details });
   });
 }
 

@@ -3,8 +3,8 @@ import { localDateOf, type LocalDate } from '../calendar/local-date';
 import { isProjectActive, isProjectDelayed } from '../kpi/project-delay';
 import { updateCycleAt, updateCycleOf, type UpdateCycle } from '../kpi/project-update-cycle';
 // A cycle with evaluate-rules.ts, which dispatches to this module: safe, both only call each other's functions later.
-import { groupIdentity, sameIds } from './dossier-rule-groups';
-import { dedupKeyOf, severityOf, type AlertDetails, type AlertInstance } from './evaluate-rules';
+import { sameIds } from './dossier-rule-groups';
+import { groupInstance, severityOf, type AlertDetails, type AlertInstance } from './evaluate-rules';
 import type { AlertRule, ProjectRule } from './rule.schema';
 
 /** What the project rules read of an active project (the store reads only these columns). */
@@ -118,22 +118,8 @@ export function evaluateProjectRule(
       rule.kind === 'project_behind_schedule'
         ? { maxDaysPastPlannedCompletion: g.earliestPassedCompletion === null ? null : daysBetween(g.earliestPassedCompletion, today) }
         : { cycle: window!.cycle.month, lastUpdateAt: g.lastUpdateAt?.toISOString() ?? null };
-    // The same key string and labels object at every tick, so an unchanged alert compares by identity.
-    const { dedupKey, labels } = groupIdentity(rule, g.key, () => ({
-      dedupKey: dedupKeyOf(rule.id, g.group),
-      labels: { ...rule.labels, ...g.group },
-    }));
-    return {
-      ruleId: rule.id,
-      dedupKey,
-      severity,
-      agencyCode: g.agencyCode,
-      unitCode: g.agencyCode === null ? null : (agencyUnitCodes.get(g.agencyCode) ?? null),
-      labels,
-      count,
-      linkedIds: g.ids,
-      details,
-    };
+    const unitCode = g.agencyCode === null ? null : (agencyUnitCodes.get(g.agencyCode) ?? null);
+    return groupInstance(rule, g, { severity, unitCode, details });
   });
 }
 

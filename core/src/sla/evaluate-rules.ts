@@ -106,22 +106,44 @@ function evaluateDossierRule(
     // An agency missing from the catalogue still gets a unit when all its dossiers agree on one.
     const unitCode = g.unitCode ?? (rule.groupBy === 'agency' && g.units.size === 1 ? [...g.units][0]! : null);
     const details: AlertDetails = g.maxOverdueMinutes === null ? {} : { overdueWorkingDays: wholeWorkingDays(g.maxOverdueMinutes, perDay) };
-    const { dedupKey, labels } = groupIdentity(rule, g.key, () => ({
-      dedupKey: dedupKeyOf(rule.id, g.group),
-      labels: { ...rule.labels, ...g.group },
-    }));
-    return {
-      ruleId: rule.id,
-      dedupKey,
-      severity,
-      agencyCode: g.agencyCode,
-      unitCode,
-      labels,
-      count,
-      linkedIds: g.ids,
-      details,
-    };
+    return groupInstance(rule, g, { severity, unitCode, details });
   });
+}
+
+/** What an entity rule's evaluation found for one group of records (dossiers, documents or projects). */
+export interface RecordGroup {
+  /** The agency or commune code; '' for the province. */
+  key: string;
+  group: Readonly<Record<string, string>>;
+  agencyCode: string | null;
+  /** `source_system/source_id` of the records in breach, sorted. */
+  ids: readonly string[];
+}
+
+/**
+ * The alert instance of `rule` for one group: the same dedup key string and labels object at every evaluation
+ * (`groupIdentity`), so that an unchanged alert compares by identity, with what the rule decided for it.
+ */
+export function groupInstance(
+  rule: AlertRule,
+  g: RecordGroup,
+  decided: { severity: Severity; unitCode: string | null; details: AlertDetails },
+): AlertInstance {
+  const { dedupKey, labels } = groupIdentity(rule, g.key, () => ({
+    dedupKey: dedupKeyOf(rule.id, g.group),
+    labels: { ...rule.labels, ...g.group },
+  }));
+  return {
+    ruleId: rule.id,
+    dedupKey,
+    severity: decided.severity,
+    agencyCode: g.agencyCode,
+    unitCode: decided.unitCode,
+    labels,
+    count: g.ids.length,
+    linkedIds: g.ids,
+    details: decided.details,
+  };
 }
 
 /** Whether a value is strictly beyond a threshold, compared exactly (19/20 is not below 0.95). */
