@@ -2,28 +2,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadCatalogue, migrate, openPgDb, type Db, type PanelData, type Role } from '@ioc/core';
 import { createTestDatabase } from '@ioc/core/testing';
 import { cliActor } from '../src/audit/audit.service';
 import { DEFAULT_WEB_DIST } from '../src/http/app';
 import { createLogger } from '../src/logging/logger';
 import { startServer, type RunningServer } from '../src/runtime/start-server';
-import { fakeClock, signedIn, STRONG, type TestClient } from './auth-harness';
+import { fakeClock, signedIn, type TestClient } from './auth-harness';
+import { WatchedBrowser } from './browser-harness';
 
 // The dashboards page end to end (issues #5/#6): real server, real PostgreSQL, rollup rows written for known minutes;
 // a department and a leader read their numbers in Chromium, change the range and the unit through the address.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -31,47 +22,20 @@ const DAY = 24 * HOUR;
 let db: Db;
 let dropDatabase: () => Promise<void>;
 let server: RunningServer;
-let browser: Browser;
+let browser: WatchedBrowser;
 const people = new Map<string, TestClient>();
-const problems: string[] = [];
-const pages: Page[] = [];
-const signedInPages = new WeakSet<Page>();
 
 async function person(username: string, role: Role, scope?: string): Promise<void> {
   const issued = await server.accounts.users.create(cliActor(), { username, role, ...(scope ? { scope } : {}) });
   people.set(username, await signedIn(server.url, username, issued.password!));
 }
 
-/** A browser window of its own (own cookies), watched for console errors and CSP violations. */
-async function windowFor(label: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
-  // Reduced motion: charts draw their final frame at once (the page honours it), so screenshots show every point.
-  const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', reducedMotion: 'reduce' });
-  const page = await context.newPage();
-  pages.push(page);
-  page.on('console', (msg) => {
-    // Before signing in, "who am I?" is answered 401 and Chromium logs it: expected.
-    if (msg.text().includes('status of 401') && msg.location().url.endsWith('/api/auth/me') && !signedInPages.has(page)) return;
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${label} ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`${label} pageerror: ${err.message}`));
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (globalThis as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { context, page };
-}
-
 /** Opens `path` signed out, signs in on the page the guard shows, and comes back to `path`. */
-async function signIn(page: Page, username: string, path: string): Promise<void> {
-  await page.goto(`${server.url}${path}`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(STRONG);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${server.url}${path}`);
-  signedInPages.add(page);
-}
+const signIn = (page: Page, username: string, path: string) => browser.signIn(page, `${server.url}${path}`, username);
+
+/** A window of its own; reduced motion, so that charts draw their final frame at once (the page honours it). */
+const windowFor = (label: string, viewport: { width: number; height: number }) =>
+  browser.window(label, viewport, { reducedMotion: 'reduce' });
 
 const panel = (page: Page, id: string) => page.getByTestId(`panel-${id}`);
 
@@ -91,10 +55,6 @@ async function apiData(username: string, dashboard: string, panelId: string, par
 
 /** What the page must show for a count: vi-VN grouping (`1.234`), or the no-data text. */
 const countText = (value: number | null) => (value === null ? 'Không có dữ liệu' : new Intl.NumberFormat('vi-VN').format(value));
-
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
-}
 
 /** How many rows the dashboard's panels are laid out in. */
 async function panelRows(page: Page): Promise<number> {
@@ -128,7 +88,7 @@ beforeAll(async () => {
   });
   await person('soyte', 'department', 'SYT');
   await person('lanhdao', 'leader');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await WatchedBrowser.launch();
 
   // Today (after the provincial midnight, at most 2 hours ago) and three days ago, in whole minutes.
   const minute = Math.floor(start / MINUTE) * MINUTE;
@@ -273,6 +233,6 @@ it('reads on a phone: one panel a row, nothing wider than the screen', async () 
 });
 
 it('logged no console error or warning, and broke no rule of the Content-Security-Policy', async () => {
-  expect(problems).toEqual([]);
-  for (const page of pages) expect(await cspViolations(page)).toEqual([]);
+  expect(browser.problems).toEqual([]);
+  for (const page of browser.pages) expect(await browser.cspViolations(page)).toEqual([]);
 });

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   loadCatalogue,
   migrate,
@@ -21,21 +21,12 @@ import { cliActor } from '../src/audit/audit.service';
 import { DEFAULT_WEB_DIST } from '../src/http/app';
 import { createLogger } from '../src/logging/logger';
 import { startServer, type RunningServer } from '../src/runtime/start-server';
-import { fakeClock, signedIn, STRONG, type FakeClock, type TestClient } from './auth-harness';
+import { fakeClock, signedIn, type FakeClock, type TestClient } from './auth-harness';
+import { WatchedBrowser } from './browser-harness';
 
 // The operators' console end to end (issue #5): the real alert engine opens an incident from overdue dossiers, an
 // operator acknowledges and forwards it in Chromium, the department reports and resolves it, the operator closes it.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const DAY = 24 * 60 * 60_000;
 
 let db: Db;
@@ -43,43 +34,17 @@ let dropDatabase: () => Promise<void>;
 // The browser keeps real time (cookies expire by it): the server's clock starts at the real now and stands still.
 let clock: FakeClock;
 let server: RunningServer;
-let browser: Browser;
+let browser: WatchedBrowser;
 const people = new Map<string, TestClient>();
-const problems: string[] = [];
 let incident: IncidentSummary;
-const signedInPages = new WeakSet<Page>();
 
 async function person(username: string, role: Role, scope?: string): Promise<void> {
   const issued = await server.accounts.users.create(cliActor(), { username, role, ...(scope ? { scope } : {}) });
   people.set(username, await signedIn(server.url, username, issued.password!));
 }
 
-/** A browser window of its own (own cookies), watched for console errors and CSP violations. */
-async function windowFor(label: string, viewport = { width: 1920, height: 1080 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    // Before signing in, "who am I?" is answered 401 and Chromium logs it: expected.
-    if (msg.text().includes('status of 401') && msg.location().url.endsWith('/api/auth/me') && !signedInPages.has(page)) return;
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${label} ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`${label} pageerror: ${err.message}`));
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (globalThis as unknown as { __cspViolations: string[] }).__cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  return { context, page };
-}
-
 async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${server.url}/ops`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel('Tên đăng nhập').fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(STRONG);
-  await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await page.waitForURL(`${server.url}/ops`);
-  signedInPages.add(page);
+  await browser.signIn(page, `${server.url}/ops`, username);
   await page.getByTestId('link-state').and(page.locator('[data-state="live"]')).waitFor({ timeout: 15_000 });
 }
 
@@ -89,10 +54,6 @@ async function openIncident(page: Page): Promise<void> {
 }
 
 const detailState = (page: Page) => page.getByTestId('incident-detail').getAttribute('data-state');
-
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
-}
 
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` first');
@@ -121,7 +82,7 @@ beforeAll(async () => {
   });
   await person('vanhanh', 'operator');
   await person('soyte', 'department', 'SYT');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await WatchedBrowser.launch();
 
   // Two dossiers of the health department, due two days ago and still in progress: DOS-01 fires.
   const at = (days: number) => new Date(clock.now().getTime() - days * DAY).toISOString();
@@ -152,7 +113,7 @@ let operator: Page;
 let department: Page;
 
 it('the operator sees the incident the engine opened, in Vietnamese, with its agency, records and deadline', async () => {
-  operator = (await windowFor('operator')).page;
+  operator = (await browser.window('operator', { width: 1920, height: 1080 })).page;
   await signIn(operator, 'vanhanh');
   const row = operator.getByTestId(`queue-item-${incident.id}`);
   await row.waitFor();
@@ -180,7 +141,7 @@ it('the operator acknowledges it and forwards it to the health department', asyn
 });
 
 it('the health department sees it, may not close it, reports progress and resolves it', async () => {
-  department = (await windowFor('department', { width: 390, height: 844 })).page;
+  department = (await browser.window('department', { width: 390, height: 844 })).page;
   await signIn(department, 'soyte');
   await openIncident(department);
   expect(await department.getByTestId('action-close').count()).toBe(0);
@@ -318,7 +279,7 @@ it('the operator silences the new alert for a shift from its incident, sees it l
 });
 
 it('logged no console error or warning, and broke no rule of the Content-Security-Policy', async () => {
-  expect(problems).toEqual([]);
-  expect(await cspViolations(operator)).toEqual([]);
-  expect(await cspViolations(department)).toEqual([]);
+  expect(browser.problems).toEqual([]);
+  expect(await browser.cspViolations(operator)).toEqual([]);
+  expect(await browser.cspViolations(department)).toEqual([]);
 });

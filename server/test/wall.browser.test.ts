@@ -9,19 +9,8 @@ import { parseConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { startEmbedded, type Embedded } from '../src/cli/embedded';
 import { officeHoursClock } from './auth-harness';
+import { CHROMIUM, CHROMIUM_ARGS } from './browser-harness';
 import { expectedWall } from './wall-expectation';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Flags that work headless as root on these machines (recipes.md §6).
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let app: Embedded;
 const clock = officeHoursClock();
@@ -40,7 +29,7 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
     viewport: { width: 1920, height: 1080 },
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
