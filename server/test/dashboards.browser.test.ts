@@ -210,10 +210,10 @@ it('a leader sees the province, picks a unit through the address, and reads Engl
   await expect.poll(() => leader.getByTestId('kpi-received-7d').innerText(), { timeout: 15_000 }).toBe('12');
 
   await leader.getByTestId('lang-switch').click();
-  await expect.poll(() => leader.getByTestId('dashboard-heading').innerText()).toBe('Public-service dossiers');
+  await expect.poll(() => leader.getByTestId('page-heading').innerText()).toBe('Public-service dossiers');
   expect(await leader.getByTestId('control-unit').locator('option:checked').innerText()).toBe('Department of Health');
   await leader.getByTestId('lang-switch').click();
-  await expect.poll(() => leader.getByTestId('dashboard-heading').innerText()).toBe('Hồ sơ thủ tục hành chính');
+  await expect.poll(() => leader.getByTestId('page-heading').innerText()).toBe('Hồ sơ thủ tục hành chính');
 
   // The wall's header links here too, for a signed-in person.
   await leader.goto(`${server.url}/wall`);
