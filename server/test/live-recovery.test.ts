@@ -47,8 +47,9 @@ async function dropAndReturn(
   }
   expect(stay.state!.seq).toBeGreaterThanOrEqual(seqAtDrop + patches);
   expect(away.state!.seq).toBe(seqAtDrop);
-  if (droppedAt + awayMilliseconds > Date.now())
-    await new Promise((resolve) => setTimeout(resolve, droppedAt + awayMilliseconds - Date.now()));
+  // setTimeout may fire a millisecond early against Date.now(): wait until the full time has really passed.
+  while (Date.now() < droppedAt + awayMilliseconds)
+    await new Promise((resolve) => setTimeout(resolve, droppedAt + awayMilliseconds - Date.now() + 1));
   const awayFor = Date.now() - droppedAt;
   away.socket.connect();
   await away.connected();
