@@ -86,6 +86,7 @@ export * from './contracts/project';
 export * from './contracts/kpi-sample';
 export * from './contracts/units';
 export * from './store/source-write.queries';
+export * from './store/data-version.queries';
 export * from './store/document.queries';
 export * from './store/project.queries';
 export * from './store/kpi-sample.queries';

@@ -11,6 +11,7 @@ import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import { copyCsvRows } from './copy-csv';
 import { loadUnitValidity, unitCodeProblem } from './unit-validity.queries';
 import { renderMessage } from '../errors/render-message';
+import { bumpDataVersion } from './data-version.queries';
 
 /** Every dossier field a source sends, in table order. */
 export const DOSSIER_FIELD_NAMES: readonly (keyof Dossier)[] = [
@@ -228,6 +229,7 @@ export async function writeDossierBatch(
         dataUpdatedAt: dataUpdatedAt!.toISOString(),
         committedAt: new Date().toISOString(),
       };
+      await bumpDataVersion(tx, sourceSystem);
       await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify(notice)]);
     }
     return result;

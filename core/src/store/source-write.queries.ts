@@ -1,5 +1,6 @@
 import type { Queryable } from './db';
 import type { ChangeNotice } from '../contracts/bus';
+import { bumpDataVersion } from './data-version.queries';
 
 /**
  * Pieces every source writer shares (documents, projects, the KPI feed; the dossier writer could use them too): the
@@ -26,7 +27,10 @@ export async function saveSourceCheckpoint(tx: Queryable, source: string, cursor
 /** The NOTIFY channel of committed writes (same as the dossier writer's `CHANGE_CHANNEL`). */
 const CHANGE_CHANNEL = 'ioc_changes';
 
-/** Announces a write; delivered to listeners only if and when the caller's transaction commits. */
+/**
+ * Announces a write and raises `source`'s data version (`bumpDataVersion`); both take effect only if and when the
+ * caller's transaction commits.
+ */
 export async function notifySourceChange(tx: Queryable, source: string, agencyCodes: Iterable<string>, dataUpdatedAt: Date): Promise<void> {
   const notice: ChangeNotice = {
     source,
@@ -34,6 +38,7 @@ export async function notifySourceChange(tx: Queryable, source: string, agencyCo
     dataUpdatedAt: dataUpdatedAt.toISOString(),
     committedAt: new Date().toISOString(),
   };
+  await bumpDataVersion(tx, source);
   await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify(notice)]);
 }
 
