@@ -21,10 +21,14 @@ async function snapshot(db: Db) {
   return {
     dossier: await read(`select ${fields} from dossier order by source_system, source_id`),
     history: await read(`select ${fields} from dossier_event order by source_system, source_id, version`),
-    // A minute whose counters net to zero may be stored as a row of zeros or not at all: the sums are what count.
+    // The counters are deltas: one key may be held in several rows, and a minute that nets to zero in none or in a
+    // row of zeros. The sums per key are what readers see.
     rollup: await read(
-      `select bucket, handling_agency_code, unit_code, received, received_online, finished, finished_on_time from dossier_rollup_minute
-       where received <> 0 or received_online <> 0 or finished <> 0 or finished_on_time <> 0 order by 1, 2, 3`,
+      `select bucket, handling_agency_code, unit_code, sum(received)::int as received, sum(received_online)::int as received_online,
+              sum(finished)::int as finished, sum(finished_on_time)::int as finished_on_time
+       from dossier_rollup_minute group by 1, 2, 3
+       having sum(received) <> 0 or sum(received_online) <> 0 or sum(finished) <> 0 or sum(finished_on_time) <> 0
+       order by 1, 2, 3`,
     ),
   };
 }
@@ -83,7 +87,7 @@ describe.each(BACKENDS)('dossier writer on %s', (backend) => {
     expect(await writeDossierBatch(t.db, 'dvc', all, null)).toMatchObject({ accepted: 0, unchanged: 75 });
     expect(await snapshot(t.db)).toEqual(together);
 
-    await t.db.exec('truncate dossier, dossier_event, dossier_rollup_minute');
+    await t.db.exec('truncate dossier, dossier_superseded, dossier_rollup_minute');
     for (const rec of [...all].sort((a, b) => a.version - b.version)) await writeDossierBatch(t.db, 'dvc', [rec], null);
     expect(await snapshot(t.db)).toEqual(together);
     // Received minute 02:05 (moved there by v3) and finished minute, each once per dossier; 02:00 nets to nothing.
@@ -130,6 +134,51 @@ describe.each(BACKENDS)('dossier writer on %s', (backend) => {
     const again = await writeDossierBatch(t.db, 'dvc', [good, expired, unknown, beforeMerger], checkpoint);
     expect(again).toMatchObject({ accepted: 0, unchanged: 2, refused: 2 });
     expect((await quarantined(t.db)).map((r) => r.seen_count)).toEqual([2, 2]);
+  });
+});
+
+describe('dossier writers racing on postgres', () => {
+  let dispose: (() => Promise<void>) | undefined;
+  afterEach(async () => dispose?.());
+
+  it('two writers storing the same new dossier at different versions: the later fails, its retry counts the receipt once', async () => {
+    const t = await openTestDb('postgres');
+    dispose = t.dispose;
+    const [v1, v2] = versionsOf('raced');
+    let later: Promise<unknown> | undefined;
+    // Writer A holds its transaction open, v1 written, until writer B (v2, own connection) waits on the same key.
+    const writerA: Db = {
+      ...t.db,
+      transaction: (fn) =>
+        t.db.transaction(async (tx) => {
+          const result = await fn(tx);
+          later = writeDossierBatch(t.db, 'dvc', [v2!], null).then(
+            () => null,
+            (err: unknown) => err,
+          );
+          for (let waited = 0; ; waited += 20) {
+            const blocked = await t.db.query<{ n: number }>(
+              "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+            );
+            if (blocked.rows[0]!.n > 0) break;
+            if (waited > 10_000) throw new Error('writer B never waited for writer A');
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return result;
+        }),
+    };
+    expect(await writeDossierBatch(writerA, 'dvc', [v1!], null)).toMatchObject({ accepted: 1 });
+    expect(await later).toMatchObject({ code: '23505' });
+
+    // The retry, as a Kafka writer's redelivery makes it: v1 is now stored, v2 replaces it and moves the counters.
+    expect(await writeDossierBatch(t.db, 'dvc', [v2!], null)).toMatchObject({ accepted: 1 });
+    const snap = await snapshot(t.db);
+    expect(snap.dossier.map((d) => d.version)).toEqual([2]);
+    expect(snap.history.map((d) => d.version)).toEqual([1, 2]);
+    expect(snap.rollup.map((r) => [r.received, r.finished, r.finished_on_time])).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
   });
 });
 

@@ -38,7 +38,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const log = (...parts: unknown[]) => process.stderr.write(`${parts.join(' ')}\n`);
 
 async function reset(db: Db): Promise<void> {
-  await db.exec('truncate dossier, dossier_event, dossier_rollup_minute, ingest_checkpoint, quarantine');
+  await db.exec('truncate dossier, dossier_superseded, dossier_rollup_minute, ingest_checkpoint, quarantine');
 }
 
 /**

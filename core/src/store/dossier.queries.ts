@@ -8,7 +8,7 @@ import { OPEN_DOSSIER_STATUSES } from '../contracts/dossier';
 import { dossierContributions } from '../kpi/dossier-counters';
 import type { DayCounterRow, OpenCounterRow } from '../kpi/wall-kpis';
 import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
-import { copyCsvRows } from './copy-csv';
+import { copyCsvField, copyCsvRows } from './copy-csv';
 import { loadUnitValidity, unitCodeProblem } from './unit-validity.queries';
 import { renderMessage } from '../errors/render-message';
 import { bumpDataVersion } from './data-version.queries';
@@ -55,40 +55,19 @@ export const DOSSIER_FIELD_NAMES: readonly (keyof Dossier)[] = [
   'rating',
   'feedback_count',
 ];
-const columnNames = DOSSIER_FIELD_NAMES.join(', ');
-const updateSet = DOSSIER_FIELD_NAMES.filter((c) => c !== 'source_id')
-  .map((c) => `${c} = excluded.${c}`)
-  .join(', ');
-const EVENT_COLUMNS = ['source_system', ...DOSSIER_FIELD_NAMES];
+const STORED_COLUMNS = ['source_system', ...DOSSIER_FIELD_NAMES];
 
 /**
- * The current state is filled from the history rows this transaction just wrote, picked by primary key: each version
- * crosses the wire and is parsed once, and the copy into `dossier` is a server-side row copy. Rows go in `source_id`
- * order so that two writers lock them in the same order. The lateral `limit 1` keeps the lookup a key probe per
- * version: as a plain join the planner hashed every stored version of the source (48 ms a batch at 11,000 versions,
- * growing with the history) instead of 1,000 probes (2 ms). The version guard never fires while the rows stay locked
- * (they are, `for update`); it is the last line that keeps an older version from overwriting a newer one.
+ * Moves the stored state of dossiers a batch replaces into the history, in one statement: the row leaves `dossier`
+ * (the new version is copied in after) and keeps the `ingested_at` of the version it holds.
  */
-const UPSERT_DOSSIERS = `
-  insert into dossier (source_system, ${columnNames})
-  select e.source_system, ${DOSSIER_FIELD_NAMES.map((c) => `e.${c}`).join(', ')}
-  from unnest($2::text[], $3::bigint[]) as k (source_id, version)
-  cross join lateral (
-    select * from dossier_event x where x.source_system = $1 and x.source_id = k.source_id and x.version = k.version limit 1
-  ) e
-  order by e.source_id
-  on conflict (source_system, source_id) do update set ${updateSet}, ingested_at = now()
-  where dossier.version < excluded.version`;
+const SUPERSEDE_DOSSIERS = `
+  with moved as (
+    delete from dossier where source_system = $1 and source_id = any($2::text[]) returning *
+  )
+  insert into dossier_superseded select * from moved`;
 
-// Arrays, one per column: `pg` sends each as one text literal, cheaper to parse than a jsonb recordset of the same rows.
-const ADD_ROLLUP = `
-  insert into dossier_rollup_minute (bucket, handling_agency_code, unit_code, received, received_online, finished, finished_on_time)
-  select * from unnest($1::timestamptz[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[])
-  on conflict (bucket, handling_agency_code, unit_code) do update set
-    received = dossier_rollup_minute.received + excluded.received,
-    received_online = dossier_rollup_minute.received_online + excluded.received_online,
-    finished = dossier_rollup_minute.finished + excluded.finished,
-    finished_on_time = dossier_rollup_minute.finished_on_time + excluded.finished_on_time`;
+const ROLLUP_COLUMNS = ['bucket', 'handling_agency_code', 'unit_code', 'received', 'received_online', 'finished', 'finished_on_time'];
 
 const SAVE_CHECKPOINT = `
   insert into ingest_checkpoint (source, cursor_updated_at, cursor_id, last_success_at, records_total)
@@ -122,8 +101,8 @@ export interface Checkpoint {
 }
 
 /**
- * Writes one batch of validated dossiers in one transaction: every new version into the history, the newest state
- * per dossier (older or equal versions change nothing), the per-minute counters by the difference between the old
+ * Writes one batch of validated dossiers in one transaction: every new version kept (older or equal versions change
+ * nothing), the per-minute counters by the difference between the old
  * and new state, and the source's checkpoint. A crash anywhere leaves either all of it or none; replaying the batch
  * afterwards is a no-op. This is what makes ingestion exactly-once on top of at-least-once delivery.
  * `rejected` records of the same pull go to quarantine in the same transaction, so the checkpoint never passes a
@@ -132,9 +111,11 @@ export interface Checkpoint {
  * A record whose `unit_code` names no unit on its date (`unitDateOf`) goes to quarantine with a reason a person can
  * act on (the message of `unit.codeExpired` and the like, in Vietnamese); the rest of the batch lands.
  *
- * The history is written without a conflict check: a version newer than the locked current state cannot be in it,
- * since both are only ever written together here. Two writers racing on the same new version make the later one
- * fail on the history's key and roll back; its retry then finds the version stored and changes nothing.
+ * The newest version of each dossier is copied into `dossier` and the state it replaces moves into the history
+ * (`dossier_superseded`); a version replaced within the same batch goes straight to the history. The stored rows are
+ * locked first (`for update`, in `source_id` order, so two writers lock in one order), which makes the version
+ * check final. Two writers racing on the same new dossier both find nothing to lock: the later COPY fails on the key
+ * and rolls back, and its retry finds the dossier stored and counts only the difference.
  */
 export async function writeDossierBatch(
   db: Db,
@@ -145,9 +126,18 @@ export async function writeDossierBatch(
 ): Promise<DossierWriteResult> {
   return db.transaction(async (tx) => {
     // Each statement is sent before the JavaScript work that does not need its answer and awaited after it: the server
-    // runs it while this thread encodes or counts, on the other core. Still one statement in flight at a time, as
-    // one connection requires. Encoding a record that turns out unchanged is the price; a replay is rare.
+    // runs it while this thread encodes or counts, on the other core. `pg` sends the second statement when the first
+    // is answered, so both run during the encoding. Every id of the batch is locked, a refused record's too: locking a
+    // row this batch leaves alone changes nothing, and waiting for the unit check first would put a round trip in
+    // which neither side works. Encoding a record that turns out unchanged is the price; a replay is rare.
     const validityQuery = inFlight(loadUnitValidity(tx, [...new Set(records.map((r) => r.unit_code))]));
+    const storedQuery = inFlight(
+      tx.query<StoredState>(
+        `select source_id, version, status, received_at, finished_at, due_at, channel, handling_agency_code, unit_code
+         from dossier where source_system = $1 and source_id = any($2::text[]) order by source_id for update`,
+        [sourceSystem, [...new Set(records.map((r) => r.source_id))]],
+      ),
+    );
     const lines = records.map((rec) => copyCsvRows([rec], DOSSIER_FIELD_NAMES, [sourceSystem]));
     const validity = await validityQuery;
     const refused: RejectedRecord[] = [];
@@ -157,15 +147,10 @@ export async function writeDossierBatch(
       if (problem) refused.push({ sourceId: rec.source_id, raw: rec, reason: `unit_code: ${renderMessage(problem, 'vi')}` });
       else usable.push(i);
     });
-    const ids = [...new Set(usable.map((i) => records[i]!.source_id))];
-    const stored = await tx.query<StoredState>(
-      `select source_id, version, status, received_at, finished_at, due_at, channel, handling_agency_code, unit_code
-       from dossier where source_system = $1 and source_id = any($2::text[]) order by source_id for update`,
-      [sourceSystem, ids],
-    );
+    const stored = await storedQuery;
     const current = new Map<string, StoredState>(stored.rows.map((r) => [r.source_id, r]));
-    const newest = new Map<string, Dossier>();
-    const eventLines: string[] = [];
+    const newest = new Map<string, { record: Dossier; line: string }>();
+    const replacedInBatch: string[] = [];
     const transitions: { before: StoredState | Dossier | null; after: Dossier }[] = [];
     const agencies = new Set<string>();
     let dataUpdatedAt: Date | null = null;
@@ -173,7 +158,8 @@ export async function writeDossierBatch(
 
     for (const i of usable) {
       const rec = records[i]!;
-      const before = newest.get(rec.source_id) ?? current.get(rec.source_id) ?? null;
+      const inBatch = newest.get(rec.source_id);
+      const before = inBatch?.record ?? current.get(rec.source_id) ?? null;
       if (before && Number(before.version) >= rec.version) {
         unchanged += 1;
         continue;
@@ -181,40 +167,33 @@ export async function writeDossierBatch(
       if (before) agencies.add(before.handling_agency_code);
       agencies.add(rec.handling_agency_code);
       transitions.push({ before, after: rec });
-      newest.set(rec.source_id, rec);
-      eventLines.push(lines[i]!);
+      if (inBatch) replacedInBatch.push(inBatch.line);
+      newest.set(rec.source_id, { record: rec, line: lines[i]! });
       if (!dataUpdatedAt || rec.source_updated_at > dataUpdatedAt) dataUpdatedAt = rec.source_updated_at;
     }
 
     const rollup = new RollupAccumulator();
-    if (eventLines.length > 0) {
-      // COPY at every batch size: with no staging table left, its extra round trip measured as fast as a multi-row
-      // parameterised insert at 1 to 10 versions a batch and faster from 20 (2,100 against 1,300 rows/s at 20).
-      await tx.copyFromCsv('dossier_event', EVENT_COLUMNS, eventLines.join(''));
-      const keys = [...newest.values()].sort((a, b) => (a.source_id < b.source_id ? -1 : a.source_id > b.source_id ? 1 : 0));
-      const upsert = inFlight(tx.query(UPSERT_DOSSIERS, [sourceSystem, keys.map((k) => k.source_id), keys.map((k) => k.version)]));
+    if (transitions.length > 0) {
+      const replaced = [...newest.keys()].filter((id) => current.has(id));
+      if (replaced.length > 0) await tx.query(SUPERSEDE_DOSSIERS, [sourceSystem, replaced]);
+      // COPY at every batch size: measured as fast as a multi-row parameterised insert at 1 to 10 rows a batch and
+      // faster from 20 (2,100 against 1,300 rows/s at 20). Sorted by id: two writers inserting the same new dossiers
+      // meet on the first one instead of deadlocking.
+      const copied = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n.line);
+      const copy = inFlight(tx.copyFromCsv('dossier', STORED_COLUMNS, copied.join('')));
       for (const { before, after } of transitions) {
         if (before) rollup.add(before, -1);
         rollup.add(after, 1);
       }
-      await upsert;
+      await copy;
+      if (replacedInBatch.length > 0) await tx.copyFromCsv('dossier_superseded', STORED_COLUMNS, replacedInBatch.join(''));
     }
-    const rows = rollup.rows();
-    if (rows.buckets.length > 0) {
-      await tx.query(ADD_ROLLUP, [
-        rows.buckets,
-        rows.agencyCodes,
-        rows.unitCodes,
-        rows.received,
-        rows.receivedOnline,
-        rows.finished,
-        rows.finishedOnTime,
-      ]);
-    }
+    const deltas = rollup.csv();
+    if (deltas) await tx.copyFromCsv('dossier_rollup_minute', ROLLUP_COLUMNS, deltas);
     await quarantineRecords(tx, sourceSystem, [...rejected, ...refused]);
-    if (checkpoint) await tx.query(SAVE_CHECKPOINT, [sourceSystem, checkpoint.updatedSince, checkpoint.afterId, eventLines.length]);
+    if (checkpoint) await tx.query(SAVE_CHECKPOINT, [sourceSystem, checkpoint.updatedSince, checkpoint.afterId, transitions.length]);
     const result = {
-      accepted: eventLines.length,
+      accepted: transitions.length,
       unchanged,
       refused: refused.length,
       refusals: refused.map((r) => ({ sourceId: r.sourceId!, reason: r.reason })),
@@ -289,25 +268,15 @@ class RollupAccumulator {
     }
   }
 
-  /** Column arrays for ADD_ROLLUP, in key order (minute, agency, unit) so that two writers never deadlock on the same minutes. */
-  rows() {
-    const rows = [...this.byKey.values()]
-      .filter((r) => r.received || r.receivedOnline || r.finished || r.finishedOnTime)
-      .sort(
-        (a, b) =>
-          a.bucketMilliseconds - b.bucketMilliseconds ||
-          (a.agencyCode < b.agencyCode ? -1 : a.agencyCode > b.agencyCode ? 1 : 0) ||
-          (a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : 0),
-      );
-    return {
-      buckets: rows.map((r) => new Date(r.bucketMilliseconds).toISOString()),
-      agencyCodes: rows.map((r) => r.agencyCode),
-      unitCodes: rows.map((r) => r.unitCode),
-      received: rows.map((r) => r.received),
-      receivedOnline: rows.map((r) => r.receivedOnline),
-      finished: rows.map((r) => r.finished),
-      finishedOnTime: rows.map((r) => r.finishedOnTime),
-    };
+  /** The non-zero rows as COPY CSV lines (`ROLLUP_COLUMNS`). */
+  csv(): string {
+    let out = '';
+    for (const r of this.byKey.values()) {
+      if (!(r.received || r.receivedOnline || r.finished || r.finishedOnTime)) continue;
+      out += `${new Date(r.bucketMilliseconds).toISOString()},${copyCsvField(r.agencyCode)},${copyCsvField(r.unitCode)},`;
+      out += `${r.received},${r.receivedOnline},${r.finished},${r.finishedOnTime}\n`;
+    }
+    return out;
   }
 }
 

@@ -28,12 +28,18 @@ export async function rollupTotals(db: Queryable): Promise<{ received: number; f
   return { received: row.received, finished: row.finished, finishedOnTime: row.finished_on_time };
 }
 
-/** Every rollup row, in key order: equal snapshots mean no counter moved. */
-export async function rollupSnapshot(db: Queryable): Promise<unknown[]> {
-  const res = await db.query(
-    'select bucket, handling_agency_code, unit_code, received, received_online, finished, finished_on_time from dossier_rollup_minute order by bucket, handling_agency_code, unit_code',
+/**
+ * The stored rollup rows (how many) and the counters per (minute, agency, commune) they sum to: equal snapshots mean
+ * no row was added and no counter moved. The rollup holds deltas, so one key may span several rows.
+ */
+export async function rollupSnapshot(db: Queryable): Promise<{ rows: number; sums: unknown[] }> {
+  const count = await db.query<{ n: number }>('select count(*)::int as n from dossier_rollup_minute');
+  const sums = await db.query(
+    `select bucket, handling_agency_code, unit_code, sum(received)::int as received, sum(received_online)::int as received_online,
+            sum(finished)::int as finished, sum(finished_on_time)::int as finished_on_time
+     from dossier_rollup_minute group by 1, 2, 3 order by 1, 2, 3`,
   );
-  return res.rows;
+  return { rows: count.rows[0]!.n, sums: sums.rows };
 }
 
 export async function countRows(db: Db, sql: string, params: unknown[] = []): Promise<number> {
