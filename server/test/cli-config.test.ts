@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,35 @@ describe('ioc CLI', () => {
     const r = await runIoc(['ingest'], { KAFKA_BROKERS: 'kafka:9O92' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('KAFKA_BROKERS=kafka:9O92: expected host:port[,host:port…]');
+  });
+
+  it('ioc server with a dashboard file naming an unknown metric stops at start-up naming file, line and field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ioc-dashboards-'));
+    const dataDir = await mkdtemp(join(tmpdir(), 'ioc-data-'));
+    try {
+      const shipped = fileURLToPath(new URL('../../dashboards/thai-nguyen/dashboards/documents.yaml', import.meta.url));
+      const text = await readFile(shipped, 'utf8');
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('metric: document.signed_share')) + 1;
+      expect(line).toBeGreaterThan(0);
+      await writeFile(join(dir, 'documents.yaml'), text.replace('metric: document.signed_share', 'metric: document.no_such_metric'));
+      await copyFile(fileURLToPath(new URL('../../dashboards/thai-nguyen/dashboards/wall.yaml', import.meta.url)), join(dir, 'wall.yaml'));
+      const r = await runIoc(['server', '--data-dir', dataDir, '--port', '0'], {
+        DATABASE_URL: '',
+        IOC_DASHBOARDS_DIR: dir,
+        LOG_LEVEL: 'silent',
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        'ioc: invalid dashboards:',
+        expect.stringMatching(
+          new RegExp(`^  ${join(dir, 'documents.yaml')}:${line}:\\d+ panels\\.\\d+\\.metric: unknown metric document\\.no_such_metric$`),
+        ),
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('ioc simulate with an unknown system names the ones it knows', async () => {

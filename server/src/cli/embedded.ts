@@ -91,6 +91,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     loginFailuresPerAddress: config.IOC_LOGIN_FAILURES_PER_ADDRESS,
     writesPerMinute: config.IOC_WRITE_RATE_PER_MINUTE,
     alerting: alertingSettingsOf(config),
+    dashboardsDir: config.IOC_DASHBOARDS_DIR,
   });
   const firstAccounts = await server.accounts.users.seedFirstAccounts();
   // Webhook and e-mail contact points (IOC_NOTIFY_*); null when none is configured. They take the alert engine's

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { IocError, ROLES, RequesterKind, renderMessage } from '@ioc/core';
+import { DashboardFileError, IocError, ROLES, RequesterKind, RuleFileError, renderMessage } from '@ioc/core';
 import type { UserActionName, UserFlags } from './commands/user';
 import { SIMULATED_SYSTEMS } from './commands/simulated-systems';
 
@@ -198,6 +198,9 @@ export async function runCli(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof IocError) {
       process.stderr.write(`ioc: ${renderMessage(err, /^en/i.test(process.env.LANG ?? '') ? 'en' : 'vi')}\n`);
+    } else if (err instanceof RuleFileError || err instanceof DashboardFileError) {
+      // A file the operator edited: each line names file:line:column and the field; a stack would only bury it.
+      process.stderr.write(`ioc: ${err.message}\n`);
     } else {
       process.stderr.write(`ioc: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     }

@@ -83,6 +83,8 @@ export const ConfigSchema = z.object({
   IOC_ALERT_EVAL_SECONDS: positive(30, 'a number of seconds greater than 0'),
   IOC_ALERT_LEADER_RETRY_SECONDS: positive(5, 'a number of seconds greater than 0'),
   IOC_ALERT_RULES_DIR: z.string().min(1, 'expected a folder path').optional(),
+  // Dashboards as code (YAML); the shipped `dashboards/thai-nguyen/dashboards` by default.
+  IOC_DASHBOARDS_DIR: z.string().min(1, 'expected a folder path').optional(),
   IOC_LOGIN_FAILURES_PER_ADDRESS: z.coerce
     .number({ error: 'expected a whole number of failed sign-ins' })
     .int('expected a whole number of failed sign-ins')

@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import type { Catalogue, Clock, Db } from '@ioc/core';
+import { loadDashboards, loadMetricCatalogue, type Catalogue, type Clock, type Db } from '@ioc/core';
 import { createApp } from '../http/app';
 import { readinessProbe } from '../http/readiness';
 import { openClusterAdapter } from '../live/cluster-adapter';
@@ -31,6 +31,8 @@ export interface ServerOptions {
   cluster?: { redisUrl?: string | undefined; databaseUrl?: string | undefined };
   /** Runs the SLA alert engine (`ioc start`, `ioc server`); absent: alerts and incidents are served, never evaluated. */
   alerting?: AlertingSettings;
+  /** IOC_DASHBOARDS_DIR: the dashboards' YAML files; the shipped ones by default. */
+  dashboardsDir?: string | undefined;
 }
 
 export interface RunningServer {
@@ -55,6 +57,10 @@ export interface RunningServer {
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const metrics = createMetrics();
   const accounts = createAccountServices(o);
+  // Validated before the port opens, like the rules: a dashboard file that fails stops start-up naming its file and
+  // line, instead of answering 500 at the first request.
+  const metricCatalogue = await loadMetricCatalogue();
+  const dashboards = await loadDashboards(metricCatalogue, o.dashboardsDir, accounts.scopes);
   const incidents = await prepareIncidentRuntime({ ...o, scopes: accounts.scopes, policy: accounts.policy, auth: accounts.auth });
   let hub: LiveHub | null = null;
   let ready = false;
@@ -70,6 +76,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     ...(o.writesPerMinute ? { writesPerMinute: o.writesPerMinute } : {}),
     db: o.db,
     clock: o.clock,
+    metricCatalogue: () => Promise.resolve(metricCatalogue),
+    dashboards: () => Promise.resolve(dashboards),
     alertRoutes: incidents.routers,
     readiness: readinessProbe({ db: o.db, liveUp: () => ready && hub !== null && http.listening }),
     ...(o.webDist ? { webDist: o.webDist } : {}),

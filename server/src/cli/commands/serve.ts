@@ -32,6 +32,7 @@ export async function runServe(flags: ConfigInput): Promise<void> {
     writesPerMinute: config.IOC_WRITE_RATE_PER_MINUTE,
     cluster: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
     alerting: alertingSettingsOf(config),
+    dashboardsDir: config.IOC_DASHBOARDS_DIR,
   });
   // Webhook and e-mail contact points (IOC_NOTIFY_*); null when none is configured. They take the alert engine's
   // notifications (escalations included) when this server runs it.
