@@ -2,10 +2,11 @@ export { systemClock, type Clock } from '@ioc/core';
 export * from './sim/dossier-simulator';
 export { parseFaultSpec, withFaults, type FaultOptions, type FaultSettings, type FaultCounters } from './sim/faults';
 export * from './dossier/replay-quarantine';
+export * from './dossier/dossier-system';
 export * from './dossier/dossier-ingest';
 export * from './bus/bus';
 export * from './bus/in-process-bus';
-export { KafkaBrokers, dossierTopic, sourceTopic, type KafkaOptions } from './bus/kafka-settings';
+export { KafkaBrokers, sourceTopic, type KafkaOptions } from './bus/kafka-settings';
 export {
   startDossierConnector,
   type DossierConnectorOptions,
@@ -18,7 +19,6 @@ export {
   type DossierWritersRole,
   type DossierWritersHealth,
 } from './writer/start-dossier-writers';
-export type { DossierSourceOptions } from './dossier/dossier-source-settings';
 export {
   startRecordWriters,
   type RecordWritersOptions,

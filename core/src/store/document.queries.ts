@@ -9,10 +9,12 @@ import {
   addRollupSql,
   minuteOf,
   notifySourceChange,
+  refusedRecords,
   saveSourceCheckpoint,
   upsertStateSql,
   writeVersionedBatch,
   type CounterContribution,
+  type RecordUnitCode,
   type SourceCursor,
   type VersionedBatchSpec,
   type VersionedWriteResult,
@@ -121,6 +123,20 @@ export function documentContributions(cal: WorkingCalendar, d: CountedDocument):
   return out;
 }
 
+/** A commune code as QĐ 19/2025/QĐ-TTg writes it (5 digits); agency codes carry letters (`SYT`, `UBND-05443`). */
+const COMMUNE_CODE = /^\d{5}$/;
+
+/**
+ * The unit codes a document names: its lead unit when the source names it by commune code. `agency_code` and a lead
+ * unit named by agency code are not checked: the unit register holds no agencies with validity (domain.md §5.4).
+ * Dated by the document's event: received for an incoming one, issued for an outgoing one (else its last change).
+ */
+export function documentUnitCodes(d: OfficialDocument): RecordUnitCode[] {
+  if (d.lead_unit_code === null || !COMMUNE_CODE.test(d.lead_unit_code)) return [];
+  const at = d.direction === 'incoming' ? (d.received_at ?? d.source_updated_at) : (d.issued_at ?? d.source_updated_at);
+  return [{ code: d.lead_unit_code, at, field: 'lead_unit_code' }];
+}
+
 function documentSpec(cal: WorkingCalendar): VersionedBatchSpec<OfficialDocument, CountedDocument> {
   return {
     async readBefore(tx, source, ids) {
@@ -144,6 +160,7 @@ function documentSpec(cal: WorkingCalendar): VersionedBatchSpec<OfficialDocument
     },
     contributions: (d) => documentContributions(cal, d),
     agenciesOf: (d) => [d.agency_code],
+    unitCodesOf: documentUnitCodes,
     addRollupSql: addRollupSql('document_rollup_minute', [['agency_code', 'text']], ROLLUP_COUNTERS),
   };
 }
@@ -151,6 +168,8 @@ function documentSpec(cal: WorkingCalendar): VersionedBatchSpec<OfficialDocument
 /**
  * Writes one batch of validated documents in one transaction: state (newest version wins), history, per-minute
  * counters, the quarantined records of the same pull, and the checkpoint. Replaying a batch changes nothing.
+ * A document whose lead unit code is not valid on its date (`documentUnitCodes`) goes to quarantine with the reason
+ * in Vietnamese, naming the successor code; the rest of the batch lands.
  */
 export async function writeDocumentBatch(
   db: Db,
@@ -162,7 +181,7 @@ export async function writeDocumentBatch(
 ): Promise<VersionedWriteResult> {
   return db.transaction(async (tx) => {
     const result = await writeVersionedBatch(tx, documentSpec(calendar), source, records);
-    await quarantineRecords(tx, source, rejected);
+    await quarantineRecords(tx, source, [...rejected, ...refusedRecords(records, result.refusals)]);
     if (checkpoint) await saveSourceCheckpoint(tx, source, checkpoint, result.accepted);
     if (result.dataUpdatedAt) await notifySourceChange(tx, source, result.agencyCodes, result.dataUpdatedAt);
     return result;

@@ -5,6 +5,7 @@ import {
   addRollupSql,
   minuteOf,
   notifySourceChange,
+  refusedRecords,
   saveSourceCheckpoint,
   writeVersionedBatch,
   type SourceCursor,
@@ -54,6 +55,8 @@ const SAMPLE_SPEC: VersionedBatchSpec<KpiSample, StoredSample> = {
     },
   ],
   agenciesOf: (s) => (s.agency_code ? [s.agency_code] : []),
+  // The province or commune a sample is about, valid at the sample's time; an agency-only sample names no unit.
+  unitCodesOf: (s) => (s.unit_code === null ? [] : [{ code: s.unit_code, at: s.ts, field: 'unit_code' }]),
   addRollupSql: addRollupSql(
     'kpi_sample_rollup_minute',
     [
@@ -67,7 +70,8 @@ const SAMPLE_SPEC: VersionedBatchSpec<KpiSample, StoredSample> = {
 
 /**
  * Writes one batch of KPI samples in one transaction: every new version appended, the per-minute rollup moved from
- * a sample's previous version to its newest, quarantine and checkpoint. Replaying a batch changes nothing.
+ * a sample's previous version to its newest, quarantine and checkpoint. Replaying a batch changes nothing. A sample
+ * whose unit code is not valid at its `ts` goes to quarantine with the reason; the rest of the batch lands.
  */
 export async function writeKpiSampleBatch(
   db: Db,
@@ -80,7 +84,7 @@ export async function writeKpiSampleBatch(
     // Serialises writers of one source: reading the newest versions cannot lock them (see readBefore).
     await tx.query('select pg_advisory_xact_lock(72019008, hashtext($1))', [source]);
     const result = await writeVersionedBatch(tx, SAMPLE_SPEC, source, records);
-    await quarantineRecords(tx, source, rejected);
+    await quarantineRecords(tx, source, [...rejected, ...refusedRecords(records, result.refusals)]);
     if (checkpoint) await saveSourceCheckpoint(tx, source, checkpoint, result.accepted);
     if (result.dataUpdatedAt) await notifySourceChange(tx, source, result.agencyCodes, result.dataUpdatedAt);
     return result;

@@ -9,9 +9,11 @@ import {
   addRollupSql,
   minuteOf,
   notifySourceChange,
+  refusedRecords,
   saveSourceCheckpoint,
   upsertStateSql,
   writeVersionedBatch,
+  type RecordUnitCode,
   type SourceCursor,
   type VersionedBatchSpec,
   type VersionedWriteResult,
@@ -60,6 +62,15 @@ const INSERT_UPDATES = `
        updated_at timestamptz, kind text, stage text, payload jsonb)
   on conflict do nothing`;
 
+/**
+ * The communes a project is located in, each to be valid on the date of its update (`last_update_at`, else its last
+ * change at the source). `managing_agency_code` is not checked: the unit register holds no agencies with validity.
+ */
+export function projectUnitCodes(p: Project): RecordUnitCode[] {
+  const at = p.last_update_at ?? p.source_updated_at;
+  return p.unit_codes.map((code, i) => ({ code, at, field: `unit_codes.${i}` }));
+}
+
 const PROJECT_SPEC: VersionedBatchSpec<Project, StoredProject> = {
   async readBefore(tx, source, ids) {
     const res = await tx.query<StoredProject>(
@@ -93,12 +104,16 @@ const PROJECT_SPEC: VersionedBatchSpec<Project, StoredProject> = {
     return [{ bucket: minuteOf(at), key: { agency_code: after.managing_agency_code }, counters: { updates: 1 } }];
   },
   agenciesOf: (p) => [p.managing_agency_code],
+  unitCodesOf: projectUnitCodes,
   addRollupSql: addRollupSql('project_rollup_minute', [['agency_code', 'text']], ['updates']),
 };
 
 /**
  * Writes one batch of validated projects in one transaction: state (newest version wins), the update records,
  * per-minute update counts, the quarantined records of the same pull, and the checkpoint. Replaying changes nothing.
+ * A project naming a commune code not valid on its update date (`projectUnitCodes`) is refused with the reason in
+ * Vietnamese, naming the successor code, and quarantined unless `quarantineRefused` is false (a spreadsheet import
+ * reports it on its row instead); the rest of the batch lands.
  */
 export async function writeProjectBatch(
   db: Db,
@@ -106,10 +121,12 @@ export async function writeProjectBatch(
   records: readonly Project[],
   checkpoint: SourceCursor | null,
   rejected: readonly RejectedRecord[] = [],
+  o: { quarantineRefused?: boolean } = {},
 ): Promise<VersionedWriteResult> {
   return db.transaction(async (tx) => {
     const result = await writeVersionedBatch(tx, PROJECT_SPEC, source, records);
-    await quarantineRecords(tx, source, rejected);
+    const refused = o.quarantineRefused === false ? [] : refusedRecords(records, result.refusals);
+    await quarantineRecords(tx, source, [...rejected, ...refused]);
     if (checkpoint) await saveSourceCheckpoint(tx, source, checkpoint, result.accepted);
     if (result.dataUpdatedAt) await notifySourceChange(tx, source, result.agencyCodes, result.dataUpdatedAt);
     return result;

@@ -1,6 +1,9 @@
 import type { Queryable } from './db';
 import type { ChangeNotice } from '../contracts/bus';
 import { bumpDataVersion } from './data-version.queries';
+import { renderMessage } from '../errors/render-message';
+import type { RejectedRecord } from './quarantine.queries';
+import { loadUnitValidity, unitCodeProblem } from './unit-validity.queries';
 
 /**
  * Pieces every source writer shares (documents, projects, the KPI feed; the dossier writer could use them too): the
@@ -85,6 +88,13 @@ export interface VersionedRecord {
   source_updated_at: Date;
 }
 
+/** An administrative unit code a record names: the date it must be valid on, and where it sits (`unit_codes.1`). */
+export interface RecordUnitCode {
+  code: string;
+  at: Date;
+  field: string;
+}
+
 /** How one source system's batch is stored; `writeVersionedBatch` does the rest. */
 export interface VersionedBatchSpec<T extends VersionedRecord, S extends { version: number | string }> {
   /** The stored state of these ids, locked for the transaction (`for update`, in id order). */
@@ -97,8 +107,25 @@ export interface VersionedBatchSpec<T extends VersionedRecord, S extends { versi
   eventContributions?(before: S | T | undefined, after: T): CounterContribution[];
   /** Agencies whose counters a state touches, for the change notice. */
   agenciesOf(state: S | T): string[];
+  /**
+   * The unit codes a record names, each dated by the record's event (received, issued, updated): a record naming one
+   * that the unit register does not know on that date is refused, as the dossier writer refuses it. Agency codes are
+   * not listed: the register holds no agencies with validity.
+   */
+  unitCodesOf?(record: T): RecordUnitCode[];
   /** `insert … select … from jsonb_to_recordset($1::jsonb) … on conflict do update set c = c + excluded.c`. */
   addRollupSql: string;
+}
+
+/** One record refused for its unit codes: its place in the batch, and one problem per code. */
+export interface UnitCodeRefusal {
+  /** Index of the record in the batch given to the writer. */
+  index: number;
+  sourceId: string;
+  /** Each problem's field and its message in Vietnamese (the reason a person acts on at the source). */
+  problems: { field: string; message: string }[];
+  /** The problems as one line, `unit_codes.0: Mã đơn vị 05449 … ; …`: the quarantine's reason. */
+  reason: string;
 }
 
 export interface VersionedWriteResult {
@@ -106,22 +133,34 @@ export interface VersionedWriteResult {
   accepted: number;
   /** Versions already stored or older (a replay, a duplicate, an out-of-order update): changed nothing. */
   unchanged: number;
+  /** Records naming a unit code not valid on their date: not written (the caller quarantines them). */
+  refused: number;
+  refusals: UnitCodeRefusal[];
   agencyCodes: string[];
   /** Newest `source_updated_at` among the accepted records. */
   dataUpdatedAt: Date | null;
 }
 
 /**
- * One batch in one transaction: newest state per id (an older or equal version changes nothing), the history, the
- * per-minute counters by the difference between the stored and the new state, quarantined records and the checkpoint.
+ * One batch in one transaction: newest state per id (an older or equal version changes nothing), the history and the
+ * per-minute counters by the difference between the stored and the new state. Records naming a unit code not valid
+ * on their date (`spec.unitCodesOf`) are left out and returned in `refusals`, whatever their version, so that a
+ * redelivery is refused again; the caller quarantines them with the batch's other rejects and saves the checkpoint.
  * Replaying a batch is a no-op; a crash leaves all of it or none.
  */
 export async function writeVersionedBatch<T extends VersionedRecord, S extends { version: number | string }>(
   tx: Queryable,
   spec: VersionedBatchSpec<T, S>,
   source: string,
-  records: readonly T[],
+  batch: readonly T[],
 ): Promise<VersionedWriteResult> {
+  const refusals = await unitCodeRefusals(
+    tx,
+    batch,
+    batch.map((r) => spec.unitCodesOf?.(r) ?? []),
+  );
+  const refusedIndexes = new Set(refusals.map((r) => r.index));
+  const records = refusedIndexes.size > 0 ? batch.filter((_, i) => !refusedIndexes.has(i)) : batch;
   const ids = [...new Set(records.map((r) => r.source_id))].sort();
   const stored = ids.length > 0 ? await spec.readBefore(tx, source, ids) : new Map<string, S>();
   const current = new Map<string, S | T>(stored);
@@ -149,7 +188,41 @@ export async function writeVersionedBatch<T extends VersionedRecord, S extends {
   if (accepted.length > 0) await spec.writeAccepted(tx, source, [...newest.values()], accepted);
   const rows = foldContributions(added, removed);
   if (rows.length > 0) await tx.query(spec.addRollupSql, [JSON.stringify(rows)]);
-  return { accepted: accepted.length, unchanged: records.length - accepted.length, agencyCodes: [...agencies].sort(), dataUpdatedAt };
+  return {
+    accepted: accepted.length,
+    unchanged: records.length - accepted.length,
+    refused: refusals.length,
+    refusals,
+    agencyCodes: [...agencies].sort(),
+    dataUpdatedAt,
+  };
+}
+
+/** The records of `batch` whose `named` codes the register does not know on their date (one register read, if any). */
+async function unitCodeRefusals(
+  tx: Queryable,
+  batch: readonly VersionedRecord[],
+  named: readonly RecordUnitCode[][],
+): Promise<UnitCodeRefusal[]> {
+  const codes = [...new Set(named.flat().map((u) => u.code))];
+  if (codes.length === 0) return [];
+  const validity = await loadUnitValidity(tx, codes);
+  const refusals: UnitCodeRefusal[] = [];
+  named.forEach((units, index) => {
+    const problems = units.flatMap(({ code, at, field }) => {
+      const problem = unitCodeProblem(validity, code, at);
+      return problem ? [{ field, message: renderMessage(problem, 'vi') }] : [];
+    });
+    if (problems.length === 0) return;
+    const reason = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+    refusals.push({ index, sourceId: batch[index]!.source_id, problems, reason });
+  });
+  return refusals;
+}
+
+/** The refused records as quarantine entries: the stored record as the payload, so that a replay reads it back. */
+export function refusedRecords<T extends VersionedRecord>(batch: readonly T[], refusals: readonly UnitCodeRefusal[]): RejectedRecord[] {
+  return refusals.map((r) => ({ sourceId: r.sourceId, raw: batch[r.index], reason: r.reason }));
 }
 
 /** `insert … on conflict (source_system, source_id) do update … where version is newer`, from a column list. */

@@ -1,18 +1,10 @@
-import type { RejectedRecord, SourceBatch, SourceCursor } from '@ioc/core';
+import type { Dossier, RejectedRecord, SourceCursor } from '@ioc/core';
 
 /**
- * What a connector hands to the writer for one pulled page: the records that passed validation, the ones that did
- * not (for quarantine), and the cursor after both. On a bus that is not `durable` the cursor travels with the page
- * and is committed with its data; on a durable one the connector has stored it already and the writer gets null.
- */
-export interface DossierBatch extends Omit<SourceBatch, 'cursor'> {
-  cursor: SourceBatch['cursor'] | null;
-  rejected: RejectedRecord[];
-}
-
-/**
- * A pulled page of any versioned source (documents, projects, KPI samples): as `DossierBatch`, for a record type `T`.
- * The cursor travels only on a bus that is not `durable`.
+ * What a connector hands to the writer for one pulled page of a versioned source: the records that passed validation,
+ * the ones that did not (for quarantine), and the cursor after both. On a bus that is not `durable` the cursor travels
+ * with the page and is committed with its data; on a durable one the connector has stored it already and the writer
+ * gets null.
  */
 export interface RecordBatch<T> {
   source: string;
@@ -20,6 +12,9 @@ export interface RecordBatch<T> {
   rejected: RejectedRecord[];
   cursor: SourceCursor | null;
 }
+
+/** A page of the dossier system: the `SourceBatch` of the bus contract (core/src/contracts/bus.ts), with its rejects. */
+export type DossierBatch = RecordBatch<Dossier>;
 
 /**
  * The pipe between connectors and writers: the in-process queue (embedded default) or Kafka (scale-out). Both are

@@ -70,6 +70,3 @@ export function kafkaSettings(options: KafkaOptions): KafkaSettings {
 export function sourceTopic(topicPrefix: string, sourceSystem: string): string {
   return `${topicPrefix}.${sourceSystem}.records`;
 }
-
-/** The dossier system's topic: `sourceTopic` under the name the dossier code has always used. */
-export const dossierTopic = sourceTopic;

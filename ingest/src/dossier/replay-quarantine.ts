@@ -2,12 +2,12 @@ import {
   markQuarantineReplayed,
   updateQuarantineReasons,
   waitingQuarantineEntries,
-  writeDossierBatch,
   type Db,
   type QuarantineEntry,
   type Queryable,
 } from '@ioc/core';
-import { validateDossierItems } from './validate-dossier-items';
+import { sourceSystemReplayer } from '../source/replay-source-quarantine';
+import { DOSSIER_SYSTEM } from './dossier-system';
 
 /** How the records of one kind of source are validated again and written: the same path as a pull. */
 export interface QuarantineReplayer {
@@ -21,30 +21,7 @@ export interface QuarantineReplayer {
 }
 
 /** Dossier sources (the dossier system and its simulator). */
-export const dossierReplayer: QuarantineReplayer = {
-  validate(items) {
-    const valid: number[] = [];
-    const rejected: { index: number; reason: string }[] = [];
-    items.forEach((item, index) => {
-      const { records, rejected: bad } = validateDossierItems([item]);
-      if (records.length === 1) valid.push(index);
-      else rejected.push({ index, reason: bad[0]!.reason });
-    });
-    return { valid, rejected };
-  },
-  async write(db, source, items) {
-    const { records } = validateDossierItems(items);
-    // No checkpoint: a replay never moves the pull's cursor.
-    const { refusals } = await writeDossierBatch(db, source, records, null);
-    const reasons = new Map(refusals.map((r) => [r.sourceId, r.reason]));
-    const refused: { index: number; reason: string }[] = [];
-    records.forEach((r, index) => {
-      const reason = reasons.get(r.source_id);
-      if (reason !== undefined) refused.push({ index, reason });
-    });
-    return { refused };
-  },
-};
+export const dossierReplayer: QuarantineReplayer = sourceSystemReplayer(DOSSIER_SYSTEM);
 
 export interface QuarantineReplayResult {
   /** Ids that passed and went through the writer; now marked replayed. */

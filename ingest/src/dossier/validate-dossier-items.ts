@@ -1,47 +1,7 @@
 import { DossierRecord, type Dossier, type RejectedRecord } from '@ioc/core';
-import type { z } from 'zod';
+import { validateSourceItems } from '../source/validate-source-items';
 
 /** Splits a page's items into valid dossiers and rejected ones with a reason a person can act on. */
 export function validateDossierItems(items: readonly unknown[]): { records: Dossier[]; rejected: RejectedRecord[] } {
-  const records: Dossier[] = [];
-  const rejected: RejectedRecord[] = [];
-  for (const item of items) {
-    const parsed = DossierRecord.safeParse(item);
-    if (parsed.success) records.push(parsed.data);
-    else rejected.push({ sourceId: sourceIdOf(item), raw: item, reason: rejectionReason(parsed.error.issues, item) });
-  }
-  return { records, rejected };
-}
-
-/**
- * `status: Invalid option: expected one of "awaiting_reception"|…; got "bogus"`: for each issue the field path, what
- * was expected and what came, so that the source's owner can find and fix the record without opening the payload.
- */
-export function rejectionReason(issues: readonly z.core.$ZodIssue[], raw: unknown): string {
-  return issues
-    .map((i) => {
-      const path = i.path.length ? i.path.join('.') : '(record)';
-      return i.path.length ? `${path}: ${i.message}; got ${describe(valueAt(raw, i.path))}` : `${path}: ${i.message}`;
-    })
-    .join(' | ');
-}
-
-function sourceIdOf(item: unknown): string | null {
-  const id = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).source_id : undefined;
-  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : null;
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  let value = raw;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  return validateSourceItems(DossierRecord, items);
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { BACKENDS, openTestDb } from '@ioc/core/testing';
-import type { Db, IocError } from '@ioc/core';
+import { listQuarantine, loadCatalogue, seedUnitsFromCatalogue, type Db, type IocError } from '@ioc/core';
 import { importProjects, PROJECT_FILE_SOURCE } from './project-import';
 import { projectTemplateXlsx } from './project-template';
 import { PROJECT_COLUMNS } from './project-columns';
@@ -165,5 +165,46 @@ describe.each(BACKENDS)('importProjects on %s', (backend) => {
       code: 'import.fileUnreadable',
     });
     expect((await projectRows(db)).map((r) => r.source_id)).toEqual(['DA-021']);
+  });
+
+  it('rejects by row a commune code the unit register does not know on the update date, with the writer’s reason', async () => {
+    const db = await open();
+    await seedUnitsFromCatalogue(db, await loadCatalogue());
+    const file = csv([
+      good('DA-040'),
+      good('DA-041', { 'Mã xã/phường': '05443; 05999' }),
+      good('DA-042', { 'Ngày cập nhật': '01/11/2026 08:00' }),
+      // A later update of DA-042 names 05449, which ended on 1 July 2025: refused, so the earlier update lands.
+      good('DA-042', { 'Mã xã/phường': '05449' }),
+    ]);
+    const report = await importProjects(db, file, 'csv', { fileName: 'du-an.csv' });
+    expect(report).toMatchObject({ rows: 4, accepted: 2, unchanged: 0, rejected: 2 });
+    expect(report.results.map((r) => [r.row, r.projectCode, r.outcome, r.reasons])).toEqual([
+      [2, 'DA-040', 'accepted', []],
+      [
+        3,
+        'DA-041',
+        'rejected',
+        [
+          '«Mã xã/phường»: Mã đơn vị hành chính 05999 không có trong danh mục đơn vị hành chính (ngày của hồ sơ: 05/11/2026). Hãy sửa mã tại hệ thống nguồn.',
+        ],
+      ],
+      [4, 'DA-042', 'accepted', []],
+      [
+        5,
+        'DA-042',
+        'rejected',
+        [
+          '«Mã xã/phường»: Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của hồ sơ là 05/11/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.',
+        ],
+      ],
+    ]);
+    const stored = await projectRows(db);
+    expect(stored.map((r) => [r.source_id, r.last_update_at])).toEqual([
+      ['DA-040', new Date('2026-11-05T07:30:00Z')],
+      ['DA-042', new Date('2026-11-01T01:00:00Z')],
+    ]);
+    // The person importing got the reason on the row: nothing waits in the quarantine for a replay nobody would run.
+    expect(await listQuarantine(db, { source: PROJECT_FILE_SOURCE, limit: 10 })).toEqual([]);
   });
 });

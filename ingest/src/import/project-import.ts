@@ -36,7 +36,8 @@ export interface ImportOptions {
 /**
  * Imports a project-update spreadsheet (the monthly report of agencies that report by file): every row is read and
  * validated on its own; the valid ones are written in one transaction through the project writer, the others are
- * reported with the column and the reason. An unreadable file, or one without a required column, imports nothing:
+ * reported with the column and the reason, as is a row whose commune code the writer refuses (not valid on the date
+ * of the update). An unreadable file, or one without a required column, imports nothing:
  * `import.fileUnreadable`, `import.columnsMissing`. A project's version is the time of its update (`Ngày cập nhật`), so
  * importing the same file again changes nothing, and a later report of the same project supersedes an earlier one.
  */
@@ -99,16 +100,20 @@ export async function importProjects(db: Db, content: Buffer, format: Spreadshee
     db,
     valid.map((v) => v.project.source_id),
   );
-  if (valid.length > 0)
-    await writeProjectBatch(
-      db,
-      PROJECT_FILE_SOURCE,
-      valid.map((v) => v.project),
-      null,
-    );
+  // A commune code not valid on the update's date is refused by the writer: reported on its row, not quarantined
+  // (the person importing sees it now; nobody would replay a file's row from the quarantine).
+  const projects = valid.map((v) => v.project);
+  const written =
+    projects.length > 0 ? await writeProjectBatch(db, PROJECT_FILE_SOURCE, projects, null, [], { quarantineRefused: false }) : null;
+  const refused = new Map((written?.refusals ?? []).map((r) => [r.index, r]));
+  const usable = valid.filter((_, i) => !refused.has(i));
+  for (const [i, refusal] of refused) {
+    const reasons = refusal.problems.map((p) => `«${headerOf(p.field.split('.')[0]!)}»: ${p.message}`);
+    report.results.push({ row: valid[i]!.row, projectCode: valid[i]!.project.source_id, outcome: 'rejected', reasons });
+  }
   const newest = new Map<string, number>();
-  for (const { project } of valid) newest.set(project.source_id, Math.max(newest.get(project.source_id) ?? 0, project.version));
-  for (const { row, project } of valid) {
+  for (const { project } of usable) newest.set(project.source_id, Math.max(newest.get(project.source_id) ?? 0, project.version));
+  for (const { row, project } of usable) {
     // What the writer did with this row: only the newest version of a project in the file, if newer than stored, lands.
     const landed = project.version === newest.get(project.source_id) && project.version > (stored.get(project.source_id) ?? -1);
     report.results.push({ row, projectCode: project.source_id, outcome: landed ? 'accepted' : 'unchanged', reasons: [] });

@@ -1,10 +1,8 @@
 import { formatZodIssues, SourcePage, type SourceCursor } from '@ioc/core';
-import { SourceRequestError } from '../dossier/fetch-dossier-page';
 import type { RequestRateLimiter } from '../retry/request-rate-limiter';
+import { SourceRequestError } from './source-request-error';
 
-export { SourceRequestError };
-
-/** The longest `Retry-After` we honour. */
+/** The longest `Retry-After` we honour; a source asking for more is retried at this interval anyway. */
 const MAX_RETRY_AFTER_MILLISECONDS = 300_000;
 
 export interface FetchSourcePageOptions {
@@ -26,7 +24,7 @@ export interface FetchSourcePageOptions {
 /**
  * One page of an LGSP-style API. Throws `SourceRequestError`: retryable for network errors, timeouts, 5xx, 429 and a
  * body that is not a page; not retryable for other 4xx (wrong key, wrong URL: a person must act). Rejects with the
- * signal's reason when aborted. The generic twin of `fetchDossierPage`.
+ * signal's reason when aborted.
  */
 export async function fetchSourcePage(o: FetchSourcePageOptions): Promise<SourcePage> {
   await o.limiter?.take(o.signal);
@@ -36,6 +34,7 @@ export async function fetchSourcePage(o: FetchSourcePageOptions): Promise<Source
     url.searchParams.set('updated_since', o.cursor.updatedSince);
     url.searchParams.set('after_id', o.cursor.afterId);
   }
+  // The timeout covers the body too: a source that sends headers and then stalls is as stuck as a silent one.
   const signal = AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMilliseconds)]);
   let status: number | null = null;
   try {
@@ -64,6 +63,7 @@ export async function fetchSourcePage(o: FetchSourcePageOptions): Promise<Source
       throw new SourceRequestError(`the ${o.label} source did not answer within ${o.timeoutMilliseconds} ms`, status, true, undefined, {
         cause: err,
       });
+    // fetch() wraps DNS, refused and reset connections in a TypeError whose cause names the system error.
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
     throw new SourceRequestError(`the ${o.label} source is unreachable${cause}`, status, true, undefined, { cause: err });
   }
@@ -77,6 +77,7 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** `Retry-After` in seconds or as an HTTP date, capped; undefined when absent or unreadable. */
 function retryAfter(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);

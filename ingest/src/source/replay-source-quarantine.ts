@@ -1,6 +1,7 @@
 import type { VersionedRecord, WorkingCalendar } from '@ioc/core';
 import { DOCUMENT_SOURCE_SYSTEM, documentSystemSpec } from '../document/document-ingest';
-import { dossierReplayer, type QuarantineReplayer } from '../dossier/replay-quarantine';
+import { DOSSIER_SOURCE_SYSTEM, DOSSIER_SYSTEM } from '../dossier/dossier-system';
+import type { QuarantineReplayer } from '../dossier/replay-quarantine';
 import { KPI_FEED_SOURCE_SYSTEM, KPI_FEED_SYSTEM } from '../kpi-feed/kpi-feed-ingest';
 import { PROJECT_SOURCE_SYSTEM, PROJECT_SYSTEM } from '../project/project-ingest';
 import type { SourceSystemSpec } from './source-ingest';
@@ -11,7 +12,7 @@ export type SourceSystemKind = 'dossier' | 'document' | 'project' | 'kpi_feed';
 
 /** Each system's default `source_system` name (the quarantine row's `source`) and its kind. */
 export const DEFAULT_SOURCE_KINDS: Readonly<Record<string, SourceSystemKind>> = {
-  dvc: 'dossier',
+  [DOSSIER_SOURCE_SYSTEM]: 'dossier',
   [DOCUMENT_SOURCE_SYSTEM]: 'document',
   [PROJECT_SOURCE_SYSTEM]: 'project',
   [KPI_FEED_SOURCE_SYSTEM]: 'kpi_feed',
@@ -32,8 +33,16 @@ export function sourceSystemReplayer<T extends VersionedRecord>(spec: SourceSyst
     },
     async write(db, source, items) {
       const { records } = validateSourceItems(spec.schema, items);
-      // No cursor: a replay never moves the pull's checkpoint.
-      await spec.write(db, source, records, null, []);
+      // No cursor: a replay never moves the pull's checkpoint. Each item passed validation, so records[i] is items[i].
+      const { refusals = [] } = await spec.write(db, source, records, null, []);
+      // Refused again for a unit code still not valid at the record's date: the replay leaves it waiting. By index
+      // where the writer gives one; the dossier writer names the record by its id.
+      const refused = refusals.flatMap((r) =>
+        r.index !== undefined
+          ? [{ index: r.index, reason: r.reason }]
+          : records.flatMap((record, index) => (record.source_id === r.sourceId ? [{ index, reason: r.reason }] : [])),
+      );
+      return { refused };
     },
   };
 }
@@ -41,7 +50,7 @@ export function sourceSystemReplayer<T extends VersionedRecord>(spec: SourceSyst
 /** One replayer per kind of system; the document writer needs the working calendar (deadline counters). */
 export function systemReplayers(calendar: WorkingCalendar): Readonly<Record<SourceSystemKind, QuarantineReplayer>> {
   return {
-    dossier: dossierReplayer,
+    dossier: sourceSystemReplayer(DOSSIER_SYSTEM),
     document: sourceSystemReplayer(documentSystemSpec(calendar)),
     project: sourceSystemReplayer(PROJECT_SYSTEM),
     kpi_feed: sourceSystemReplayer(KPI_FEED_SYSTEM),

@@ -1,6 +1,6 @@
 import type { RejectedRecord } from '@ioc/core';
 import type { z } from 'zod';
-import { rejectionReason } from '../dossier/validate-dossier-items';
+import { rejectionReason } from './rejection-reason';
 
 /**
  * Splits a page's items into valid records and rejected ones, each with its zod issue paths as the reason

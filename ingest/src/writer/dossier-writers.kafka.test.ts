@@ -1,30 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogue, migrate, openPgDb, type Db } from '@ioc/core';
-import { createTestDatabase, type TestDatabase } from '@ioc/core/testing';
+import { loadCatalogue, type Db } from '@ioc/core';
 import { KAFKA_TESTS, testGroupId, testKafka } from '../../test/kafka-test-broker';
 import { withTransaction } from '../../test/with-transaction';
-import { dossierTopic, type KafkaOptions } from '../bus/kafka-settings';
+import { sourceTopic, type KafkaOptions } from '../bus/kafka-settings';
 import { startDossierConnector, type DossierConnectorRole } from '../dossier/start-dossier-connector';
 import { startDossierSimulator, type DossierSimulator } from '../sim/dossier-simulator';
+import { openProcessDatabase } from '../testing/process-database';
 import { countRows, rollupTotals, sameEntries, sourceDossiers, storedDossiers } from '../testing/store-probes';
 import { fakeClock, silentLogger, waitFor, WEDNESDAY_MORNING } from '../testing/test-support';
+import { startWriterProcess } from '../testing/writer-process';
 import { startDossierWriters, type DossierWritersRole } from './start-dossier-writers';
 
 const API_KEY = 'writers-key';
 /** A consumer group settles within ≈ 2 × the 6 s session timeout on the mock broker; a crash adds one more. */
 const GROUP_MILLISECONDS = 30_000;
 const WRITER_PROCESS = fileURLToPath(new URL('../../test/dossier-writer-process.ts', import.meta.url));
-
-/** A fresh migrated PostgreSQL database that child processes can reach by URL. */
-async function openDatabase(): Promise<{ db: Db; url: string; dispose(): Promise<void> }> {
-  const database: TestDatabase = await createTestDatabase();
-  const db = await openPgDb({ connectionString: database.url, max: 4 });
-  await migrate(db);
-  return { db, url: database.url, dispose: async () => (await db.close(), await database.drop()) };
-}
 
 describe.skipIf(!KAFKA_TESTS)('dossier writers sharing Kafka partitions', { timeout: 90_000 }, () => {
   let sim: DossierSimulator;
@@ -76,7 +68,7 @@ describe.skipIf(!KAFKA_TESTS)('dossier writers sharing Kafka partitions', { time
     return role;
   };
   const database = async () => {
-    const opened = await openDatabase();
+    const opened = await openProcessDatabase();
     cleanup.push(() => opened.dispose());
     return opened;
   };
@@ -122,7 +114,7 @@ describe.skipIf(!KAFKA_TESTS)('dossier writers sharing Kafka partitions', { time
     const { db, url } = await database();
     const kafka = await testKafka();
     const groupId = testGroupId();
-    const victim = startWriterProcess({ url, kafka, groupId, hangAfterWrites: 3, maxRecordsPerWrite: 100 });
+    const victim = startWriterProcess(WRITER_PROCESS, { url, kafka, groupId, hangAfterWrites: 3, maxRecordsPerWrite: 100 });
     cleanup.push(() => victim.kill());
     // Both join within the broker's first 3 s: one assignment instead of a second rebalance (≈ 10 s on the mock).
     await waitFor(() => victim.started, 'the writer process to start', GROUP_MILLISECONDS);
@@ -170,7 +162,7 @@ describe.skipIf(!KAFKA_TESTS)('dossier writers sharing Kafka partitions', { time
     await waitFor(() => pull.health().recordsTotal === published, 'the connector to publish every record', GROUP_MILLISECONDS);
     await waitFor(() => refusedCommits >= 5, 'the writer to retry the failing batch', GROUP_MILLISECONDS);
 
-    const topic = dossierTopic(kafka.topicPrefix, 'dvc');
+    const topic = sourceTopic(kafka.topicPrefix, 'dvc');
     const admin = new Kafka({ brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
@@ -194,59 +186,3 @@ describe.skipIf(!KAFKA_TESTS)('dossier writers sharing Kafka partitions', { time
     }
   });
 });
-
-interface WriterProcess {
-  /** Whether the process has started its writer (it reports its partitions from then on). */
-  readonly started: boolean;
-  /** Partitions the process holds, as it last reported. */
-  readonly partitions: number;
-  /** Set when the process stalled after a committed transaction: records it wrote in all, and in that last one. */
-  readonly hung: { written: number; lastSlice: number } | undefined;
-  /** SIGKILL: no leaving the group, no last offset commit. Resolves once the process is gone. */
-  kill(): Promise<void>;
-}
-
-function startWriterProcess(o: {
-  url: string;
-  kafka: KafkaOptions & { topicPrefix: string };
-  groupId: string;
-  hangAfterWrites: number;
-  maxRecordsPerWrite: number;
-}): WriterProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WRITER_PROCESS], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      DATABASE_URL: o.url,
-      KAFKA_BROKERS: o.kafka.brokers.join(','),
-      TOPIC_PREFIX: o.kafka.topicPrefix,
-      GROUP_ID: o.groupId,
-      HANG_AFTER_WRITES: String(o.hangAfterWrites),
-      MAX_RECORDS_PER_WRITE: String(o.maxRecordsPerWrite),
-    },
-  });
-  let started = false;
-  let partitions = 0;
-  let hung: WriterProcess['hung'];
-  child.on('message', (m: { partitions?: number; written?: number; lastSlice?: number }) => {
-    started = true;
-    if (m.partitions !== undefined) partitions = m.partitions;
-    if (m.written !== undefined && m.lastSlice !== undefined) hung = { written: m.written, lastSlice: m.lastSlice };
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    get started() {
-      return started;
-    },
-    get partitions() {
-      return partitions;
-    },
-    get hung() {
-      return hung;
-    },
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}

@@ -1,20 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadCatalogue,
-  loadWorkingCalendar,
-  migrate,
-  openPgDb,
-  type Catalogue,
-  type Db,
-  type Queryable,
-  type VersionedRecord,
-} from '@ioc/core';
-import { createTestDatabase, type TestDatabase } from '@ioc/core/testing';
+import { loadCatalogue, loadWorkingCalendar, type Catalogue, type Queryable, type VersionedRecord } from '@ioc/core';
 import { KAFKA_TESTS, testGroupId, testKafka } from '../../test/kafka-test-broker';
-import type { KafkaOptions } from '../bus/kafka-settings';
 import { documentSystemSpec, startDocumentIngest } from '../document/document-ingest';
 import { PROJECT_SYSTEM, startProjectIngest } from '../project/project-ingest';
 import { startDocumentSimulator } from '../sim/document-simulator';
@@ -22,8 +10,10 @@ import type { LgspSimulator } from '../sim/lgsp-api';
 import { startProjectSimulator } from '../sim/project-simulator';
 import type { SystemSimulatorOptions } from '../sim/sim-settings';
 import type { SourceIngest, SourceIngestOptions, SourceSystemSpec } from '../source/source-ingest';
+import { openProcessDatabase } from '../testing/process-database';
 import { countRows } from '../testing/store-probes';
 import { fakeClock, silentLogger, waitFor, WEDNESDAY_MORNING } from '../testing/test-support';
+import { startWriterProcess } from '../testing/writer-process';
 import { startRecordWriters, type RecordWritersRole } from './start-record-writers';
 
 // Issue #4: "Kafka: two writer processes in one group, one killed mid-stream: every record lands exactly once", for
@@ -73,14 +63,6 @@ const SYSTEMS: SystemUnderTest[] = [
   },
 ];
 
-/** A fresh migrated PostgreSQL database that child processes can reach by URL. */
-async function openDatabase(): Promise<{ db: Db; url: string; dispose(): Promise<void> }> {
-  const database: TestDatabase = await createTestDatabase();
-  const db = await openPgDb({ connectionString: database.url, max: 4 });
-  await migrate(db);
-  return { db, url: database.url, dispose: async () => (await db.close(), await database.drop()) };
-}
-
 const checksum = (lines: readonly string[]) =>
   createHash('sha256')
     .update([...lines].sort().join('\n'))
@@ -125,14 +107,21 @@ describe.skipIf(!KAFKA_TESTS)('record writers sharing Kafka partitions', { timeo
         logger: silentLogger,
       });
       cleanup.push(() => sim.stop());
-      const opened = await openDatabase();
+      const opened = await openProcessDatabase();
       cleanup.push(() => opened.dispose());
       const { db, url } = opened;
       const kafka = await testKafka();
       const groupId = testGroupId();
       const spec = await system.spec();
 
-      const victim = startWriterProcess({ system: system.name, url, kafka, groupId, hangAfterWrites: 2, maxRecordsPerWrite: 100 });
+      const victim = startWriterProcess(WRITER_PROCESS, {
+        url,
+        kafka,
+        groupId,
+        hangAfterWrites: 2,
+        maxRecordsPerWrite: 100,
+        env: { SYSTEM: system.name },
+      });
       cleanup.push(() => victim.kill());
       // Both join within the broker's first 3 s: one assignment instead of a second rebalance (≈ 10 s on the mock).
       await waitFor(() => victim.started, 'the writer process to start', GROUP_MILLISECONDS);
@@ -189,7 +178,7 @@ describe.skipIf(!KAFKA_TESTS)('record writers sharing Kafka partitions', { timeo
       expect(survivor.health().lastError).toBeNull();
 
       // Counters too: the store equals one clean write of the same records into an empty database.
-      const reference = await openDatabase();
+      const reference = await openProcessDatabase();
       cleanup.push(() => reference.dispose());
       const parsed = served.map((r) => spec.schema.parse(r));
       await spec.write(reference.db, system.source, parsed, null, []);
@@ -197,61 +186,3 @@ describe.skipIf(!KAFKA_TESTS)('record writers sharing Kafka partitions', { timeo
     });
   });
 });
-
-interface WriterProcess {
-  /** Whether the process has started its writer (it reports its partitions from then on). */
-  readonly started: boolean;
-  /** Partitions the process holds, as it last reported. */
-  readonly partitions: number;
-  /** Set when the process stalled after a committed transaction: records it wrote in all, and in that last one. */
-  readonly hung: { written: number; lastSlice: number } | undefined;
-  /** SIGKILL: no leaving the group, no last offset commit. Resolves once the process is gone. */
-  kill(): Promise<void>;
-}
-
-function startWriterProcess(o: {
-  system: string;
-  url: string;
-  kafka: KafkaOptions & { topicPrefix: string };
-  groupId: string;
-  hangAfterWrites: number;
-  maxRecordsPerWrite: number;
-}): WriterProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WRITER_PROCESS], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      SYSTEM: o.system,
-      DATABASE_URL: o.url,
-      KAFKA_BROKERS: o.kafka.brokers.join(','),
-      TOPIC_PREFIX: o.kafka.topicPrefix,
-      GROUP_ID: o.groupId,
-      HANG_AFTER_WRITES: String(o.hangAfterWrites),
-      MAX_RECORDS_PER_WRITE: String(o.maxRecordsPerWrite),
-    },
-  });
-  let started = false;
-  let partitions = 0;
-  let hung: WriterProcess['hung'];
-  child.on('message', (m: { partitions?: number; written?: number; lastSlice?: number }) => {
-    started = true;
-    if (m.partitions !== undefined) partitions = m.partitions;
-    if (m.written !== undefined && m.lastSlice !== undefined) hung = { written: m.written, lastSlice: m.lastSlice };
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    get started() {
-      return started;
-    },
-    get partitions() {
-      return partitions;
-    },
-    get hung() {
-      return hung;
-    },
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}

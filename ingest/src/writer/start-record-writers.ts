@@ -6,21 +6,28 @@ import { createKafkaClient } from '../bus/kafka-client';
 import { KafkaBatchBus } from '../bus/kafka-batch-bus';
 import { kafkaSettings, type KafkaOptions } from '../bus/kafka-settings';
 import { recordCodec } from '../bus/record-message-codec';
-import { SourceSystem } from '../dossier/dossier-source-settings';
-import { retryWithBackoff } from '../retry/retry-with-backoff';
-import type { SourceSystemSpec } from '../source/source-ingest';
-import type { DossierWritersHealth, DossierWritersRole } from './start-dossier-writers';
+import { SourceSystem } from '../source/source-system-name';
+import type { SourceSystemSpec } from '../source/source-system-spec';
+import { launchRecordWriter, type RecordWriterHealth } from './record-writer';
 
-/** The same figures as the dossier writers': last write, current error, records, quarantined, partitions held. */
-export type RecordWritersHealth = DossierWritersHealth;
-export type RecordWritersRole = DossierWritersRole;
+export interface RecordWritersHealth extends RecordWriterHealth {
+  /** Kafka partitions this writer holds now (0 while it is out of the group). */
+  partitions: number;
+}
+
+export interface RecordWritersRole {
+  /** Finishes the batch in hand, leaves the group (others take over at once), resolves when done. */
+  stop(): Promise<void>;
+  health(): RecordWritersHealth;
+}
 
 export interface RecordWritersOptions {
   db: Db;
   kafka: KafkaOptions;
   /**
-   * The consumer group (default '<topicPrefix>.<source>.writers'). One group per system: kafkajs' assignor hands out
-   * every subscribed topic's partitions to every member, so members of one group must read the same topics.
+   * The consumer group (default: the system's `writersGroup`, else '<topicPrefix>.<source>.writers'). One group per
+   * system: kafkajs' assignor hands out every subscribed topic's partitions to every member, so members of one group
+   * must read the same topics.
    */
   groupId?: string;
   /** The `source_system` whose topic to write (default: the system's own, e.g. 'qlvb'). */
@@ -46,11 +53,13 @@ const Settings = z.object({
 });
 
 /**
- * The writer role of a scaled-out ingestion of a versioned source (documents, projects, KPI samples): one member of
- * a Kafka consumer group writing what that system's connector published, as `startDossierWriters` does for dossiers.
- * Each consumed slice is written with the system's idempotent `write` (records and quarantine, never the cursor: the
- * connector stored it), and its offsets are committed only after the database commit; a failed write is retried, never
- * skipped; a lost bus is joined again. Throws at once on invalid options; after that it never throws.
+ * The writer role of a scaled-out ingestion of one source system: one member of a Kafka consumer group that writes
+ * what that system's connector published. Start it in as many processes as needed (up to the topic's partition
+ * count): they share the partitions, and when one stops or dies the others take its partitions over from the last
+ * committed offset. Each consumed slice is written with the system's idempotent `write` (records and quarantine, never
+ * the cursor: the connector stored it), and its offsets are committed only after the database commit; a failed write
+ * is retried, never skipped; a lost bus is joined again. Throws at once on invalid options; after that it never throws:
+ * failures are retried, logged and shown in `health()`.
  */
 export function startRecordWriters<T extends VersionedRecord>(spec: SourceSystemSpec<T>, o: RecordWritersOptions): RecordWritersRole {
   const parsed = Settings.safeParse(o);
@@ -58,67 +67,38 @@ export function startRecordWriters<T extends VersionedRecord>(spec: SourceSystem
   const s = parsed.data;
   const source = s.sourceSystem ?? spec.defaultSourceSystem;
   const kafka = kafkaSettings(o.kafka);
-  const clock = o.clock ?? systemClock;
   const controller = new AbortController();
-  const signal = controller.signal;
-  const retry = { baseMilliseconds: s.retryBaseMilliseconds, maxMilliseconds: s.retryMaxMilliseconds };
-  const state = { lastWriteAt: null as Date | null, lastError: null as string | null, recordsTotal: 0, quarantinedTotal: 0, partitions: 0 };
+  let partitions = 0;
   const bus = new KafkaBatchBus<RecordBatch<T>>({
-    codec: recordCodec(spec.schema),
+    codec: recordCodec(spec.schema, spec.wire),
     kafka: createKafkaClient(kafka, o.logger),
     settings: kafka,
     logger: o.logger,
     group: {
-      groupId: s.groupId ?? `${kafka.topicPrefix}.${source}.writers`,
+      groupId: s.groupId ?? spec.writersGroup?.(kafka.topicPrefix, source) ?? `${kafka.topicPrefix}.${source}.writers`,
       sourceSystems: [source],
       maxRecordsPerBatch: s.maxRecordsPerWrite,
-      onAssignment: (n) => (state.partitions = n),
+      onAssignment: (n) => (partitions = n),
     },
   });
-
-  const consume = () =>
-    bus.consume(async (batch, batchSignal) => {
-      const result = await retryWithBackoff(() => spec.write(o.db, batch.source, batch.records, null, batch.rejected), {
-        ...retry,
-        signal: batchSignal,
-        isRetryable: () => true,
-        onRetry: (err, attempt, delayMilliseconds) => {
-          o.logger.error({ err, attempt, delayMilliseconds, records: batch.records.length }, 'batch write failed, retrying');
-          state.lastError = err instanceof Error ? err.message : String(err);
-        },
-      });
-      state.recordsTotal += batch.records.length;
-      state.quarantinedTotal += batch.rejected.length;
-      state.lastWriteAt = clock.now();
-      state.lastError = null;
-      // A routine batch every poll would drown the log; a quarantined record is something a person must look at.
-      const level = batch.rejected.length > 0 ? 'warn' : 'debug';
-      o.logger[level]({ accepted: result.accepted, unchanged: result.unchanged, quarantined: batch.rejected.length }, 'batch written');
-    }, signal);
-  const done = retryWithBackoff(consume, {
-    ...retry,
-    signal,
-    isRetryable: () => true,
-    onRetry: (err, attempt, delayMilliseconds) => {
-      // Nothing is lost: what was not committed is delivered again, to this writer or another.
-      o.logger.error({ err, attempt, delayMilliseconds, system: spec.label }, 'record writer lost the bus, joining again');
-      state.lastError = `bus: ${err instanceof Error ? err.message : String(err)}`;
-    },
-  }).catch((err: unknown) => {
-    if (!signal.aborted) o.logger.error({ err, system: spec.label }, 'record writer stopped unexpectedly');
+  const loop = launchRecordWriter(spec, {
+    db: o.db,
+    bus,
+    logger: o.logger,
+    clock: o.clock ?? systemClock,
+    signal: controller.signal,
+    retry: { baseMilliseconds: s.retryBaseMilliseconds, maxMilliseconds: s.retryMaxMilliseconds },
+    rejoin: true,
   });
-
   let stopped: Promise<void> | null = null;
   return {
     stop: () =>
       (stopped ??= (async () => {
         controller.abort(new Error(`${spec.label} writers stopped`));
-        await done;
-        o.logger.info(
-          { system: spec.label, recordsTotal: state.recordsTotal, quarantinedTotal: state.quarantinedTotal },
-          'record writers stopped',
-        );
+        await loop.done;
+        const { recordsTotal, quarantinedTotal } = loop.health();
+        o.logger.info({ system: spec.label, recordsTotal, quarantinedTotal }, 'record writers stopped');
       })()),
-    health: () => ({ ...state }),
+    health: () => ({ ...loop.health(), partitions }),
   };
 }
