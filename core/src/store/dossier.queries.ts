@@ -5,7 +5,7 @@ import type { ChangeNotice } from '../contracts/bus';
 /** The NOTIFY channel on which every committed write announces what changed (payload: a `ChangeNotice`). */
 export const CHANGE_CHANNEL = 'ioc_changes';
 import { OPEN_DOSSIER_STATUSES } from '../contracts/dossier';
-import { dossierContributions } from '../kpi/dossier-counters';
+import { visitDossierContributions, type ContributionVisitor } from '../kpi/dossier-counters';
 import type { DayCounterRow, OpenCounterRow } from '../kpi/wall-kpis';
 import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import { copyCsvField, copyCsvRows } from './copy-csv';
@@ -226,7 +226,9 @@ function unitDateOf(d: Dossier): Date {
   return d.received_at ?? d.submitted_at ?? d.status_changed_at;
 }
 
-type CounterRow = {
+type CounterSource = Parameters<typeof visitDossierContributions>[0];
+
+interface CounterRow {
   bucketMilliseconds: number;
   agencyCode: string;
   unitCode: string;
@@ -234,48 +236,54 @@ type CounterRow = {
   receivedOnline: number;
   finished: number;
   finishedOnTime: number;
-};
+}
 
 /**
  * The batch's change to the per-minute counters, summed per (minute, agency, unit) as the versions are applied:
  * a dossier that moved from `before` to `after` takes `before`'s contributions off and adds `after`'s. Rows that sum
- * to nothing are not written.
+ * to nothing are not written. Rows are found through agency, then commune, then minute: no key string is built per
+ * contribution.
  */
 class RollupAccumulator {
-  private readonly byKey = new Map<string, CounterRow>();
+  private readonly rows = new Map<string, Map<string, Map<number, CounterRow>>>();
+  private byMinute = new Map<number, CounterRow>();
+  private state: CounterSource | null = null;
+  private sign: 1 | -1 = 1;
 
-  add(state: Parameters<typeof dossierContributions>[0], sign: 1 | -1): void {
-    for (const c of dossierContributions(state)) {
-      const bucketMilliseconds = c.bucket.getTime();
-      const key = `${bucketMilliseconds}|${c.agencyCode}|${c.unitCode}`;
-      let row = this.byKey.get(key);
-      if (!row) {
-        row = {
-          bucketMilliseconds,
-          agencyCode: c.agencyCode,
-          unitCode: c.unitCode,
-          received: 0,
-          receivedOnline: 0,
-          finished: 0,
-          finishedOnTime: 0,
-        };
-        this.byKey.set(key, row);
-      }
-      row.received += sign * c.received;
-      row.receivedOnline += sign * c.receivedOnline;
-      row.finished += sign * c.finished;
-      row.finishedOnTime += sign * c.finishedOnTime;
-    }
+  add(state: CounterSource, sign: 1 | -1): void {
+    let byUnit = this.rows.get(state.handling_agency_code);
+    if (!byUnit) this.rows.set(state.handling_agency_code, (byUnit = new Map()));
+    let byMinute = byUnit.get(state.unit_code);
+    if (!byMinute) byUnit.set(state.unit_code, (byMinute = new Map()));
+    this.byMinute = byMinute;
+    this.state = state;
+    this.sign = sign;
+    visitDossierContributions(state, this.visit);
   }
+
+  private readonly visit: ContributionVisitor = (bucketMilliseconds, received, receivedOnline, finished, finishedOnTime) => {
+    let row = this.byMinute.get(bucketMilliseconds);
+    if (!row) {
+      const { handling_agency_code: agencyCode, unit_code: unitCode } = this.state!;
+      row = { bucketMilliseconds, agencyCode, unitCode, received: 0, receivedOnline: 0, finished: 0, finishedOnTime: 0 };
+      this.byMinute.set(bucketMilliseconds, row);
+    }
+    row.received += this.sign * received;
+    row.receivedOnline += this.sign * receivedOnline;
+    row.finished += this.sign * finished;
+    row.finishedOnTime += this.sign * finishedOnTime;
+  };
 
   /** The non-zero rows as COPY CSV lines (`ROLLUP_COLUMNS`). */
   csv(): string {
     let out = '';
-    for (const r of this.byKey.values()) {
-      if (!(r.received || r.receivedOnline || r.finished || r.finishedOnTime)) continue;
-      out += `${new Date(r.bucketMilliseconds).toISOString()},${copyCsvField(r.agencyCode)},${copyCsvField(r.unitCode)},`;
-      out += `${r.received},${r.receivedOnline},${r.finished},${r.finishedOnTime}\n`;
-    }
+    for (const byUnit of this.rows.values())
+      for (const byMinute of byUnit.values())
+        for (const r of byMinute.values()) {
+          if (!(r.received || r.receivedOnline || r.finished || r.finishedOnTime)) continue;
+          out += `${new Date(r.bucketMilliseconds).toISOString()},${copyCsvField(r.agencyCode)},${copyCsvField(r.unitCode)},`;
+          out += `${r.received},${r.receivedOnline},${r.finished},${r.finishedOnTime}\n`;
+        }
     return out;
   }
 }
