@@ -1,5 +1,7 @@
 import { WorkingClock, isDueSoon, overdueWorkingMinutes, type SlaDossier } from './dossier-sla';
 import type { DossierRule } from './rule.schema';
+import { linkOrder } from './entity-links';
+import type { AlertInstance } from './evaluate-rules';
 
 /** The open dossiers one entity rule finds in breach for one group (an agency, a commune, or the province). */
 export interface DossierGroup {
@@ -74,7 +76,9 @@ function computeGroups(
 ): DossierGroup[] {
   const groups = new Map<string, DossierGroup & { ids: string[]; units: Set<string> }>();
   const perDay = clock.minutesPerWorkingDay;
-  for (const d of dossiers) {
+  const { records, ids } = linkOrder(dossiers);
+  for (let i = 0; i < records.length; i++) {
+    const d = records[i]!;
     let overdue: number | null = null;
     switch (rule.kind) {
       case 'dossier_overdue': // DOS-01 [001 Art 7.2.c, 19.3, 23.4]
@@ -106,11 +110,11 @@ function computeGroups(
       };
       groups.set(key, g);
     }
-    g.ids.push(`${d.source_system}/${d.source_id}`);
+    // Sorted as pushed: the records come in link id order.
+    g.ids.push(ids[i]!);
     g.units.add(d.unit_code);
     if (overdue !== null) g.maxOverdueMinutes = Math.max(g.maxOverdueMinutes ?? 0, overdue);
   }
-  for (const g of groups.values()) g.ids.sort();
   return [...groups.values()];
 }
 
@@ -144,6 +148,8 @@ export function dossierGroups(
 export interface GroupIdentity {
   dedupKey: string;
   labels: Readonly<Record<string, string>>;
+  /** The instance last made for this rule and group (`groupInstance`), handed out again while nothing in it changes. */
+  last?: AlertInstance;
 }
 
 const identities = new WeakMap<object, Map<string, GroupIdentity>>();

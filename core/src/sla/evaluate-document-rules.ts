@@ -1,6 +1,7 @@
 import { DOCUMENT_URGENCIES, type OfficialDocument } from '../contracts/document';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import { sameIds } from './dossier-rule-groups';
+import { linkOrder } from './entity-links';
 import { dueSoonHorizon, type WorkingClock } from './dossier-sla';
 // A cycle with evaluate-rules.ts, which dispatches to this module: safe, both only call each other's functions later.
 import { groupInstance, severityOf, wholeWorkingDays, type AlertDetails, type AlertInstance } from './evaluate-rules';
@@ -100,7 +101,9 @@ function documentGroups(rule: DocumentRule, documents: readonly SlaDocument[], c
 
 function computeDocumentGroups(rule: DocumentRule, documents: readonly SlaDocument[], clock: WorkingClock): DocumentGroup[] {
   const groups = new Map<string, DocumentGroup>();
-  for (const d of documents) {
+  const { records, ids } = linkOrder(documents);
+  for (let i = 0; i < records.length; i++) {
+    const d = records[i]!;
     if (!isDocumentOpen(d) || d.deadline_at === null) continue;
     let overdue: number | null = null;
     if (rule.kind === 'document_overdue') {
@@ -120,11 +123,11 @@ function computeDocumentGroups(rule: DocumentRule, documents: readonly SlaDocume
       };
       groups.set(key, g);
     }
-    g.ids.push(`${d.source_system}/${d.source_id}`);
+    // Sorted as pushed: the records come in link id order.
+    g.ids.push(ids[i]!);
     g.maxUrgency = Math.max(g.maxUrgency, urgencyRank(d.urgency));
     if (overdue !== null) g.maxOverdueMinutes = Math.max(g.maxOverdueMinutes ?? 0, overdue);
   }
-  for (const g of groups.values()) g.ids.sort();
   return [...groups.values()];
 }
 

@@ -4,6 +4,7 @@ import { isProjectActive, isProjectDelayed } from '../kpi/project-delay';
 import { updateCycleAt, updateCycleOf, type UpdateCycle } from '../kpi/project-update-cycle';
 // A cycle with evaluate-rules.ts, which dispatches to this module: safe, both only call each other's functions later.
 import { sameIds } from './dossier-rule-groups';
+import { linkOrder } from './entity-links';
 import { groupInstance, severityOf, type AlertDetails, type AlertInstance } from './evaluate-rules';
 import type { AlertRule, ProjectRule } from './rule.schema';
 
@@ -159,6 +160,20 @@ let memo: {
   byKey: Map<string, readonly ProjectGroup[]>;
 } | null = null;
 
+/**
+ * Whether each project is delayed (`isProjectDelayed`) on `today`, kept per read for the day: the answer changes only
+ * with the local date, and working it out needs the zone's offset per project, thousands of times a tick.
+ */
+const delayedOn = new WeakMap<readonly SlaProject[], { today: LocalDate; timeZone: string; flags: readonly boolean[] }>();
+function delayedFlags(records: readonly SlaProject[], now: Date, today: LocalDate, timeZone: string): readonly boolean[] {
+  let kept = delayedOn.get(records);
+  if (!kept || kept.today !== today || kept.timeZone !== timeZone) {
+    kept = { today, timeZone, flags: records.map((p) => isProjectDelayed(p, now, timeZone)) };
+    delayedOn.set(records, kept);
+  }
+  return kept.flags;
+}
+
 /** Each grouping's id arrays as last computed, by grouping and group key. */
 const lastIds = new Map<string, ReadonlyMap<string, string[]>>();
 
@@ -198,24 +213,27 @@ function projectGroups(
     const last = agencyLastUpdates.get(agency) ?? null;
     return last === null || last.getTime() < window!.since.getTime();
   };
-  for (const p of projects) {
+  // In link id order, so each group's ids come out sorted.
+  const { records, ids } = linkOrder(projects);
+  const delayed = rule.kind === 'project_behind_schedule' ? delayedFlags(records, now, today, timeZone) : null;
+  for (let i = 0; i < records.length; i++) {
+    const p = records[i]!;
     if (!isProjectActive(p)) continue;
-    if (rule.kind === 'project_behind_schedule') {
-      if (!isProjectDelayed(p, now, timeZone)) continue;
+    if (delayed) {
+      if (!delayed[i]) continue;
       const g = add(p.managing_agency_code);
-      g.ids.push(`${p.source_system}/${p.source_id}`);
+      g.ids.push(ids[i]!);
       const planned = p.planned_completion;
       if (planned !== null && today > planned && (g.earliestPassedCompletion === null || planned < g.earliestPassedCompletion))
         g.earliestPassedCompletion = planned;
     } else {
       if (!lagging(p.managing_agency_code)) continue;
       const g = add(p.managing_agency_code);
-      g.ids.push(`${p.source_system}/${p.source_id}`);
+      g.ids.push(ids[i]!);
       const last = agencyLastUpdates.get(p.managing_agency_code) ?? null;
       if (last !== null && (g.lastUpdateAt === null || last > g.lastUpdateAt)) g.lastUpdateAt = last;
     }
   }
-  for (const g of groups.values()) g.ids.sort();
   // As for documents: an unchanged group gets the previous evaluation's very array back (compared by identity).
   const previous = lastIds.get(key);
   const result = [...groups.values()].map((g) => {

@@ -9,6 +9,7 @@ import { evaluateDocumentRule, type SlaDocument } from './evaluate-document-rule
 import { evaluateProjectRule, type SlaProject } from './evaluate-project-rules';
 import type { MetricSample } from './rollup-metrics';
 import { severityRank, type AlertRule, type DossierRule, type Severity } from './rule.schema';
+import { sameRecord } from './steady-alert';
 
 /** A watched source as the store knows it (domain.md §3.5). */
 export interface SourceStatus {
@@ -122,35 +123,58 @@ export interface RecordGroup {
 
 /**
  * The alert instance of `rule` for one group: the same dedup key string and labels object at every evaluation
- * (`groupIdentity`), so that an unchanged alert compares by identity, with what the rule decided for it.
+ * (`groupIdentity`), so that an unchanged alert compares by identity, with what the rule decided for it. When nothing
+ * differs from the instance last made for the group (the very ids array, equal details), that instance is returned
+ * again: thousands of alerts stay as they are tick after tick, and each fresh copy lived through the whole evaluation
+ * for the garbage collector to move. Instances are never changed once made, so handing one out twice is safe.
  */
 export function groupInstance(
   rule: AlertRule,
   g: RecordGroup,
   decided: { severity: Severity; unitCode: string | null; details: AlertDetails },
 ): AlertInstance {
-  const { dedupKey, labels } = groupIdentity(rule, g.key, () => ({
+  const identity = groupIdentity(rule, g.key, () => ({
     dedupKey: dedupKeyOf(rule.id, g.group),
     labels: { ...rule.labels, ...g.group },
   }));
-  return {
+  const last = identity.last;
+  if (
+    last !== undefined &&
+    last.linkedIds === g.ids &&
+    last.severity === decided.severity &&
+    last.agencyCode === g.agencyCode &&
+    last.unitCode === decided.unitCode &&
+    sameRecord(last.details, decided.details)
+  )
+    return last;
+  const instance: AlertInstance = {
     ruleId: rule.id,
-    dedupKey,
+    dedupKey: identity.dedupKey,
     severity: decided.severity,
     agencyCode: g.agencyCode,
     unitCode: decided.unitCode,
-    labels,
+    labels: identity.labels,
     count: g.ids.length,
     linkedIds: g.ids,
     details: decided.details,
   };
+  identity.last = instance;
+  return instance;
+}
+
+/** Thresholds as exact fractions, each parsed once: a few per rule, compared for every agency on every tick. */
+const thresholds = new Map<number, ReturnType<typeof decimalToRational>>();
+function thresholdRational(threshold: number): ReturnType<typeof decimalToRational> {
+  let r = thresholds.get(threshold);
+  if (r === undefined) thresholds.set(threshold, (r = decimalToRational(threshold)));
+  return r;
 }
 
 /** Whether a value is strictly beyond a threshold, compared exactly (19/20 is not below 0.95). */
 const beyond = (value: { numerator: number; denominator: number }, t: { below?: number; above?: number }): boolean => {
   const threshold = t.below ?? t.above;
   if (threshold === undefined) return false;
-  const c = compareRational(rational(value.numerator, value.denominator), decimalToRational(threshold));
+  const c = compareRational(rational(value.numerator, value.denominator), thresholdRational(threshold));
   return t.below !== undefined ? c < 0 : c > 0;
 };
 
@@ -260,15 +284,46 @@ function evaluateRule(rule: AlertRule, snapshot: SlaSnapshot, openDossiers: read
 }
 
 /**
+ * The open dossiers of a read, the same array for the same read: groupings computed for it can then know it again
+ * (`linkOrder`), across evaluations of one read as well.
+ */
+const openOf = new WeakMap<readonly SlaDossier[], readonly SlaDossier[]>();
+function openDossiersOf(dossiers: readonly SlaDossier[]): readonly SlaDossier[] {
+  let open = openOf.get(dossiers);
+  if (!open) openOf.set(dossiers, (open = dossiers.filter((d) => d.received_at !== null && openStatuses.has(d.status))));
+  return open;
+}
+
+/**
  * Every rule over one snapshot at `now`: the instances in breach, keyed by dedup key, sorted by it. Pure: time comes
  * from `now` only, so a dossier due at 17:00 is in breach at 17:00:01 with no new event, and working time comes
  * from `calendar` (a deadline crossing Tết or a weekend counts working days only).
  */
 export function evaluateRules(rules: readonly AlertRule[], snapshot: SlaSnapshot, now: Date, calendar: WorkingCalendar): AlertInstance[] {
   const clock = new WorkingClock(calendar, now);
-  const open = snapshot.dossiers.filter((d) => d.received_at !== null && openStatuses.has(d.status));
-  const out = rules.flatMap((rule) => evaluateRule(rule, snapshot, open, clock));
-  return out.sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0));
+  const open = openDossiersOf(snapshot.dossiers);
+  return sortedByDedupKey(
+    rules,
+    rules.flatMap((rule) => evaluateRule(rule, snapshot, open, clock)),
+  );
+}
+
+/** The order the last sort of each rule list's instances gave: their dedup keys as made, and the sorted positions. */
+const lastOrders = new WeakMap<readonly AlertRule[], { keys: readonly string[]; order: readonly number[] }>();
+
+/**
+ * `instances` sorted by dedup key. Rules make their instances in the same order tick after tick (rule by rule, group by
+ * group), so when the keys come out as last time the last order is applied again instead of sorting thousands of
+ * instances anew; any other key sequence is sorted.
+ */
+function sortedByDedupKey(rules: readonly AlertRule[], instances: AlertInstance[]): AlertInstance[] {
+  const last = lastOrders.get(rules);
+  if (last && last.keys.length === instances.length && instances.every((i, n) => i.dedupKey === last.keys[n]))
+    return last.order.map((n) => instances[n]!);
+  const keys = instances.map((i) => i.dedupKey);
+  const order = keys.map((_, n) => n).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  lastOrders.set(rules, { keys, order });
+  return order.map((n) => instances[n]!);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AlertEvaluation, AlertState } from './alert-state';
 const sameIds = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 
 /** Flat records (labels, details) with the same keys and values, in any order (no key arrays: called per alert per tick). */
-function sameRecord(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+export function sameRecord(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
   if (a === b) return true;
   let keys = 0;
   for (const k in a) {

@@ -98,6 +98,69 @@ export async function readRollupCountersByAgency(db: Queryable, from: Date, to: 
   }));
 }
 
+/** An agency's rollup counters over a window, and how many rollup rows hold them (none: the agency has no data there). */
+export interface AgencyRollupWindow extends AgencyRollupCounters {
+  rows: number;
+}
+
+const WINDOW_COLUMNS = `handling_agency_code as agency_code, sum(received)::int as received,
+  sum(received_online)::int as received_online, sum(finished)::int as finished, sum(finished_on_time)::int as finished_on_time,
+  count(*)::int as rows`;
+
+type WindowRow = {
+  agency_code: string;
+  received: number;
+  received_online: number;
+  finished: number;
+  finished_on_time: number;
+  rows: number;
+};
+
+const windowOf = (r: WindowRow): AgencyRollupWindow => ({
+  agencyCode: r.agency_code,
+  received: r.received,
+  receivedOnline: r.received_online,
+  finished: r.finished,
+  finishedNotLate: r.finished_on_time,
+  rows: r.rows,
+});
+
+/** `readRollupCountersByAgency` with each agency's row count: what a reader keeping a sliding window needs. */
+export async function readRollupWindowByAgency(db: Queryable, from: Date, to: Date, signal?: AbortSignal): Promise<AgencyRollupWindow[]> {
+  const res = await db.query<WindowRow>(
+    `select ${WINDOW_COLUMNS} from dossier_rollup_minute where bucket >= $1 and bucket < $2
+     group by handling_agency_code order by handling_agency_code`,
+    [from, to],
+    { signal },
+  );
+  return res.rows.map(windowOf);
+}
+
+/**
+ * What a window loses and gains when it slides: per agency, the counters and rows in `enter` minus those in `leave`
+ * (two ranges that must not overlap, `leave` first). Added to the window's sums, they give the slid window's exactly,
+ * provided nothing was written in between (the data version says so: the dossier writer is the rollup's only writer).
+ */
+export async function readRollupWindowShift(
+  db: Queryable,
+  leave: { from: Date; to: Date },
+  enter: { from: Date; to: Date },
+  signal?: AbortSignal,
+): Promise<AgencyRollupWindow[]> {
+  const sign = `case when bucket >= $3 then 1 else -1 end`;
+  const res = await db.query<WindowRow>(
+    `select handling_agency_code as agency_code, sum(${sign} * received)::int as received,
+            sum(${sign} * received_online)::int as received_online, sum(${sign} * finished)::int as finished,
+            sum(${sign} * finished_on_time)::int as finished_on_time, sum(${sign})::int as rows
+     from dossier_rollup_minute
+     where (bucket >= $1 and bucket < $2) or (bucket >= $3 and bucket < $4)
+     group by handling_agency_code`,
+    [leave.from, leave.to, enter.from, enter.to],
+    { signal },
+  );
+  return res.rows.map(windowOf);
+}
+
 interface AlertRow {
   id: string;
   dedup_key: string;

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  DocumentRecord,
   loadMetricCatalogue,
   loadRules,
   loadWorkingCalendar,
   readActiveAlerts,
+  writeDocumentBatch,
   writeDossierBatch,
   type AlertRule,
   type Db,
@@ -21,6 +24,22 @@ const logger = createLogger('silent');
 const dos01 = shipped.find((r) => r.id === 'DOS-01')!;
 /** DOS-01 and two copies sharing its grouping work, as the bench's 200 rules do: per commune, and per agency again. */
 const rules: AlertRule[] = [dos01, { ...dos01, id: 'BR-001', groupBy: 'unit' } as AlertRule, { ...dos01, id: 'BR-002' }];
+
+/** An incoming document of STP due 20/03: another source's write, for no rule of these. */
+const makeDocument = () =>
+  DocumentRecord.parse({
+    source_id: randomUUID(),
+    version: 1,
+    source_updated_at: '2026-03-09T09:00:00+07:00',
+    direction: 'incoming',
+    agency_code: 'STP',
+    document_type: 'Công văn',
+    summary: 'Về việc rà soát thủ tục hành chính',
+    urgency: 'normal',
+    received_at: '2026-03-09T08:30:00+07:00',
+    deadline_at: '2026-03-20T17:00:00+07:00',
+    status: 'assigned',
+  });
 
 describe.each(BACKENDS)('AlertEngine evaluation after evaluation on %s', (backend) => {
   let db: Db;
@@ -99,6 +118,71 @@ describe.each(BACKENDS)('AlertEngine evaluation after evaluation on %s', (backen
       ['BR-001|unit=19', 'firing', 1, left],
       ['BR-002|agency=STP', 'firing', 1, left],
       ['DOS-01|agency=STP', 'firing', 1, left],
+    ]);
+  });
+
+  it('keeps the entity read while nothing is committed, and reads again after any writer commits', async () => {
+    // The evaluation the start began is over before anything is written.
+    await engine.evaluateNow();
+    const first = makeDossier({ due_at: '2026-03-10T17:00:00+07:00' });
+    await writeDossierBatch(db, 'dvc', [first], null);
+    // 16:59:59: the read reaches past now (the look-ahead), so it holds the dossier due at 17:00, not yet overdue.
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 1, instances: 0 });
+
+    // 17:00:01, nothing committed: the same read serves, and the clock alone brings the alerts.
+    clock.set('2026-03-10T17:00:01+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: true, dossiersRead: 1, instances: 3 });
+    const one = [`dvc/${first.source_id}`];
+    expect(await stored()).toEqual([
+      ['BR-001|unit=19', 'firing', 1, one],
+      ['BR-002|agency=STP', 'firing', 1, one],
+      ['DOS-01|agency=STP', 'firing', 1, one],
+    ]);
+
+    // A dossier committed between two ticks is in the second one.
+    const second = makeDossier({ due_at: '2026-03-10T08:00:00+07:00' });
+    await writeDossierBatch(db, 'dvc', [second], null);
+    clock.set('2026-03-10T17:00:31+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 2 });
+    const two = [`dvc/${first.source_id}`, `dvc/${second.source_id}`].sort();
+    expect(await stored()).toEqual([
+      ['BR-001|unit=19', 'firing', 2, two],
+      ['BR-002|agency=STP', 'firing', 2, two],
+      ['DOS-01|agency=STP', 'firing', 2, two],
+    ]);
+
+    // A replay stores nothing new: the read is kept.
+    await writeDossierBatch(db, 'dvc', [second], null);
+    clock.set('2026-03-10T17:01:01+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: true, dossiersRead: 2 });
+
+    // Another source's commit (documents, read by no rule here) also makes the next tick read again.
+    await writeDocumentBatch(db, calendar, 'qlvb', [makeDocument()], null);
+    clock.set('2026-03-10T17:01:31+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 2 });
+    expect(await stored()).toEqual([
+      ['BR-001|unit=19', 'firing', 2, two],
+      ['BR-002|agency=STP', 'firing', 2, two],
+      ['DOS-01|agency=STP', 'firing', 2, two],
+    ]);
+  });
+
+  it('reads again once the clock passes what the kept read covers', async () => {
+    await engine.evaluateNow();
+    // Due 17:30: beyond the look-ahead of a read at 16:59:59, so not in it.
+    const later = makeDossier({ due_at: '2026-03-10T17:30:00+07:00' });
+    await writeDossierBatch(db, 'dvc', [later], null);
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 0, instances: 0 });
+    clock.set('2026-03-10T17:05:00+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: true, dossiersRead: 0, instances: 0 });
+
+    // 17:30:01 needs dossiers due by 17:30:01, more than the kept read holds: read again, and the dossier is overdue.
+    clock.set('2026-03-10T17:30:01+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 1, instances: 3 });
+    expect((await stored()).map(([key, state, count]) => [key, state, count])).toEqual([
+      ['BR-001|unit=19', 'firing', 1],
+      ['BR-002|agency=STP', 'firing', 1],
+      ['DOS-01|agency=STP', 'firing', 1],
     ]);
   });
 });

@@ -123,8 +123,9 @@ describe.each(BACKENDS)('AlertEngine with document and project rules on %s', (ba
     await writeDocumentBatch(db, calendar, 'qlvb', [due, later, done], null);
     const e = await start(pick('DOC-01'), 100);
 
-    // 16:59:59: only documents due by now are read, and none is.
-    expect(await e.evaluateNow()).toMatchObject({ documentsRead: 0, projectsRead: 0, dossiersRead: 0, instances: 0 });
+    // 16:59:59: only documents due by now or within the read's look-ahead (a quarter of an hour) are read: the one
+    // due at 17:00, in breach of nothing yet; not the one due on 20/03.
+    expect(await e.evaluateNow()).toMatchObject({ documentsRead: 1, projectsRead: 0, dossiersRead: 0, instances: 0 });
 
     // 17:00:01, no new data: the engine's clock alone brings the alert.
     clock.set('2026-03-10T17:00:01+07:00');

@@ -65,8 +65,9 @@ describe.each(BACKENDS)('AlertEngine on %s', (backend) => {
     const dossier = makeDossier({ due_at: '2026-03-10T17:00:00+07:00' });
     await writeDossierBatch(db, 'dvc', [dossier], null);
 
-    // 16:59:59: the write's notice and the clock evaluate; nothing is overdue yet.
-    expect(await engine.evaluateNow()).toMatchObject({ dossiersRead: 0, instances: 0, transitions: 0 });
+    // 16:59:59: the write's notice and the clock evaluate; nothing is overdue yet. The read reaches a quarter of an hour
+    // past now, so that later ticks can use it: it holds the dossier due at 17:00.
+    expect(await engine.evaluateNow()).toMatchObject({ dossiersRead: 1, instances: 0, transitions: 0 });
     expect(await active()).toBeUndefined();
 
     // 17:00:01, no new data: the clock alone brings the alert.

@@ -5,17 +5,11 @@ import { publishAlertChanges } from './alert-events';
 import {
   AlertWriteConflict,
   alertChangeOf,
-  dossierReadPlan,
   evaluateAlerts,
   metricRequests,
   readActiveAlerts,
   readCurrentSilences,
-  readRollupCountersByAgency,
-  readSlaDossiers,
-  documentReadPlan,
-  projectReadPlan,
-  readSlaDocuments,
-  readSlaProjects,
+  readDataVersion,
   readSourceStatuses,
   rollupMetricSamples,
   saveAlertWrites,
@@ -29,6 +23,14 @@ import {
 } from '@ioc/core';
 import { LeadershipLost, type Leadership } from './leadership';
 import { applyIncidents, type IncidentOutcome } from './alert-incidents';
+import { EntityReadCache } from './entity-read-cache';
+import { RollupWindowCache } from './rollup-window-cache';
+
+/**
+ * How far past `now` an entity read reaches (dossiers and documents due, projects delayed or lagging by then), so that
+ * with no write committed it serves the clock's ticks for this long. A few more rows per read; core judges each by `now`.
+ */
+const ENTITY_LOOK_AHEAD_MILLISECONDS = 15 * 60_000;
 
 export interface AlertEngineOptions {
   db: Db;
@@ -65,6 +67,8 @@ export interface EvaluationReport {
   /** Open documents and active projects read for the document and project rules (0 without such rules). */
   documentsRead: number;
   projectsRead: number;
+  /** The entities were those of an earlier evaluation: nothing was committed since, and they cover this `now`. */
+  entitiesReused: boolean;
   instances: number;
   transitions: number;
   /** The changes it announced (committed). */
@@ -95,14 +99,20 @@ export class AlertEngine {
 
   private readonly rulesById: ReadonlyMap<string, AlertRule>;
   /**
-   * The active alerts as this leader last committed them (null: read the store). Dropped before each evaluation and
-   * set again only after its commit, so a failed or conflicting evaluation, or a change of leader, reads afresh.
+   * The active alerts as this leader last committed them, by dedup key (null: read the store). Dropped before each
+   * evaluation and set again only after its commit, so a failed or conflicting evaluation, or a change of leader,
+   * reads afresh. Kept as one map changed by each commit's few writes: thousands of alerts, most steady, are then
+   * neither copied nor re-keyed tick after tick.
    */
-  private activeAlerts: StoredAlert[] | null = null;
+  private activeAlerts: Map<string, StoredAlert> | null = null;
+  private readonly entities: EntityReadCache;
+  private readonly rollups: RollupWindowCache;
 
   constructor(private readonly o: AlertEngineOptions) {
     this.log = o.logger.child({ component: 'alerts' });
     this.rulesById = new Map(o.rules.map((r) => [r.id, r]));
+    this.entities = new EntityReadCache(o.db, o.rules, o.calendar, ENTITY_LOOK_AHEAD_MILLISECONDS);
+    this.rollups = new RollupWindowCache(o.db);
   }
 
   get isLeader(): boolean {
@@ -192,14 +202,15 @@ export class AlertEngine {
     const { db, rules } = this.o;
     const signal = this.abort.signal;
     // The leader is the only writer, so what it wrote last is what the store holds: read once, then kept.
-    const previous = this.activeAlerts ?? (await readActiveAlerts(db));
+    const previous = this.activeAlerts ?? new Map((await readActiveAlerts(db)).map((a) => [a.dedupKey, a]));
     this.activeAlerts = null;
+    // Read before the data it guards: a write committed after it makes the next tick's differ (the kept reads then
+    // go), one committed before it is in every read below.
+    const version = await readDataVersion(db, signal);
     // Independent reads, each on its own pooled connection: a tick waits for the slowest, not for their sum.
-    const [dossiers, documents, projects, metrics, sources, silences] = await Promise.all([
-      readSlaDossiers(db, dossierReadPlan(rules, now, this.o.calendar), signal),
-      readSlaDocuments(db, documentReadPlan(rules, now, this.o.calendar), signal),
-      readSlaProjects(db, projectReadPlan(rules, now, this.o.calendar.timeZone), signal),
-      this.readMetricSamples(now),
+    const [entities, metrics, sources, silences] = await Promise.all([
+      this.entities.read(version, now, signal),
+      this.readMetricSamples(version, now, signal),
       readSourceStatuses(db, sourceRequests(rules)),
       readCurrentSilences(db, now),
     ]);
@@ -208,13 +219,13 @@ export class AlertEngine {
       rules,
       previous,
       snapshot: {
-        dossiers,
+        dossiers: entities.reads.dossiers,
         metrics,
         sources,
         agencyUnitCodes: this.o.agencyUnitCodes,
-        documents,
-        projects: projects.projects,
-        projectAgencyLastUpdates: projects.agencyLastUpdates,
+        documents: entities.reads.documents,
+        projects: entities.reads.projects,
+        projectAgencyLastUpdates: entities.reads.projectAgencyLastUpdates,
       },
       silences,
       now,
@@ -222,14 +233,14 @@ export class AlertEngine {
       // Most alerts stay as they are on most ticks: they are kept as read, with nothing made, compared or written.
       omitSteady: true,
     });
-    const stored = new Map(previous.map((p) => [p.alertId, p]));
     const writes: AlertWrite[] = [];
     const changes: AlertChange[] = [];
     const changedAlerts = new Map<string, AlertWrite['state'] & { alertId: string }>();
     for (const step of tick.steps) {
       const alertId = step.state.alertId ?? randomUUID();
       const state = step.state.alertId === alertId ? step.state : { ...step.state, alertId };
-      const revision = stored.get(alertId)?.revision ?? null;
+      // The step's previous state is the stored alert it continues (same id), or none for a new one.
+      const revision = step.previous?.revision ?? null;
       writes.push({ alertId, revision, previous: step.previous, state, transition: step.transition, notify: step.notify });
       if (step.changed) {
         changes.push(alertChangeOf(alertId, step.previous, { ...step, state }));
@@ -255,16 +266,18 @@ export class AlertEngine {
     // An alert whose row was not written (steady, or changed in nothing stored) keeps the object read: it is what the
     // store holds, and thousands of alerts unchanged tick after tick then stay the same long-lived objects instead of
     // fresh copies each tick, which the garbage collector had to promote and sweep again and again (`npm run bench:rules`).
-    this.activeAlerts = [
-      ...tick.steady.map((s) => stored.get(s.alertId!)!),
-      ...writes
-        .filter((w) => isActiveState(w.state.state))
-        .map((w) => {
-          const revision = written.get(w.alertId)!;
-          const read = stored.get(w.alertId);
-          return read && read.revision === revision ? read : { ...w.state, alertId: w.alertId, revision };
-        }),
-    ];
+    for (const w of writes) {
+      const key = w.state.dedupKey;
+      if (!isActiveState(w.state.state)) {
+        previous.delete(key);
+        continue;
+      }
+      const revision = written.get(w.alertId)!;
+      const read = previous.get(key);
+      if (!read || read.alertId !== w.alertId || read.revision !== revision)
+        previous.set(key, { ...w.state, alertId: w.alertId, revision });
+    }
+    this.activeAlerts = previous;
     for (const w of writes)
       if (w.transition)
         this.log.info(
@@ -283,9 +296,10 @@ export class AlertEngine {
       at: now,
       durationMilliseconds: performance.now() - started,
       phaseMilliseconds: { read: read - started, evaluate: computed - read, write: performance.now() - computed },
-      dossiersRead: dossiers.length,
-      documentsRead: documents.length,
-      projectsRead: projects.projects.length,
+      dossiersRead: entities.reads.dossiers.length,
+      documentsRead: entities.reads.documents.length,
+      projectsRead: entities.reads.projects.length,
+      entitiesReused: entities.reused,
       instances: tick.instances.length,
       transitions: writes.filter((w) => w.transition).length,
       changes,
@@ -313,15 +327,15 @@ export class AlertEngine {
   }
 
   /** Each metric the rules name, per agency and for the province, over each window they name. */
-  private async readMetricSamples(now: Date): Promise<MetricSample[]> {
+  private async readMetricSamples(version: string, now: Date, signal: AbortSignal): Promise<MetricSample[]> {
     const samples: MetricSample[] = [];
-    const rowsByWindow = new Map<number, Awaited<ReturnType<typeof readRollupCountersByAgency>>>();
+    const rowsByWindow = new Map<number, Awaited<ReturnType<RollupWindowCache['read']>>>();
     for (const { metricId, windowMilliseconds } of metricRequests(this.o.rules)) {
       const metric = this.o.metrics.metrics.find((m) => m.id === metricId);
       if (!metric) throw new RangeError(`metric ${metricId} is not in the catalogue the rules were loaded with`);
       let rows = rowsByWindow.get(windowMilliseconds);
       if (!rows) {
-        rows = await readRollupCountersByAgency(this.o.db, new Date(now.getTime() - windowMilliseconds), now);
+        rows = await this.rollups.read(version, windowMilliseconds, now, signal);
         rowsByWindow.set(windowMilliseconds, rows);
       }
       samples.push(...rollupMetricSamples(metric, windowMilliseconds, rows));

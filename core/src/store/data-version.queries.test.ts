@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWorkingCalendar } from '../calendar/load-calendar';
+import { DocumentRecord } from '../contracts/document';
+import { DossierRecord } from '../contracts/dossier';
+import { BACKENDS, openTestDb } from '../testing';
+import { bumpDataVersion, readDataVersion } from './data-version.queries';
+import type { Db } from './db';
+import { writeDocumentBatch } from './document.queries';
+import { writeDossierBatch } from './dossier.queries';
+
+const cal = await loadWorkingCalendar();
+
+const dossier = (id: string, version = 1) =>
+  DossierRecord.parse({
+    source_id: id,
+    version,
+    source_updated_at: '2026-03-09T09:00:00+07:00',
+    dossier_code: `H19.${id}`,
+    procedure_code: '1.001234',
+    procedure_name: 'Cấp phiếu lý lịch tư pháp',
+    field_name: 'Lý lịch tư pháp',
+    online_level: 'full',
+    receiving_unit_code: 'STP',
+    handling_agency_code: 'STP',
+    unit_code: '19',
+    applicant_kind: 'citizen',
+    channel: 'online',
+    received_at: '2026-03-09T09:00:00+07:00',
+    time_limit: 1.5,
+    time_limit_unit: 'working_day',
+    due_at: '2026-03-10T17:00:00+07:00',
+    status: 'in_progress',
+    status_changed_at: '2026-03-09T09:00:00+07:00',
+  });
+
+describe.each(BACKENDS)('data version on %s', (backend) => {
+  let db: Db;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, dispose } = await openTestDb(backend));
+  });
+  afterAll(() => dispose());
+
+  it('bumpDataVersion: counts only once committed, and not at all when rolled back', async () => {
+    const before = await readDataVersion(db);
+    await expect(
+      db.transaction(async (tx) => {
+        await bumpDataVersion(tx, 'dvc');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await readDataVersion(db)).toBe(before);
+
+    let inside = '';
+    await db.transaction(async (tx) => {
+      await bumpDataVersion(tx, 'dvc');
+      await bumpDataVersion(tx, 'qlvb');
+      inside = await readDataVersion(tx);
+    });
+    expect(BigInt(inside)).toBe(BigInt(before) + 2n);
+    expect(await readDataVersion(db)).toBe(inside);
+  });
+
+  it('the dossier and document writers raise it when they store something new, not on a replay', async () => {
+    const start = await readDataVersion(db);
+    await writeDossierBatch(db, 'dvc', [dossier('D1')], null);
+    const afterDossier = await readDataVersion(db);
+    expect(BigInt(afterDossier)).toBeGreaterThan(BigInt(start));
+
+    // The same version again changes no row: nothing to announce, nothing for a reader to read again.
+    await writeDossierBatch(db, 'dvc', [dossier('D1')], null);
+    expect(await readDataVersion(db)).toBe(afterDossier);
+
+    await writeDocumentBatch(
+      db,
+      cal,
+      'qlvb',
+      [
+        DocumentRecord.parse({
+          source_id: 'V1',
+          version: 1,
+          source_updated_at: '2026-03-09T09:00:00+07:00',
+          direction: 'incoming',
+          agency_code: 'STP',
+          document_type: 'Công văn',
+          summary: 'Về việc rà soát',
+          urgency: 'normal',
+          received_at: '2026-03-09T08:30:00+07:00',
+          deadline_at: '2026-03-10T17:00:00+07:00',
+          status: 'assigned',
+        }),
+      ],
+      null,
+    );
+    expect(BigInt(await readDataVersion(db))).toBeGreaterThan(BigInt(afterDossier));
+  });
+});
