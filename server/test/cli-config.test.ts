@@ -34,6 +34,7 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL=loud: expected one of'],
     ['IOC_SIM_RATE', '0', 'IOC_SIM_RATE=0: expected a number of changes per second greater than 0'],
     ['DATABASE_URL', 'mysql://x', 'DATABASE_URL=…: expected a postgres:// URL'],
+    ['IOC_DVC_URL', 'ftp://dvc.example', 'IOC_DVC_URL=ftp://dvc.example: expected an http(s) URL'],
   ])('%s=%s is refused with a message naming it', (key, value, message) => {
     let caught: unknown;
     try {
@@ -43,6 +44,13 @@ describe('parseConfig', () => {
     }
     expect(caught).toBeInstanceOf(ConfigError);
     expect((caught as ConfigError).problems.join('\n')).toContain(message);
+  });
+
+  it('reads an empty source URL or key as unset, for every source system alike', () => {
+    const config = parseConfig({ IOC_DVC_URL: '', IOC_DVC_API_KEY: '', IOC_QLVB_URL: '', IOC_QLVB_API_KEY: '' });
+    expect(config.IOC_DVC_URL).toBeUndefined();
+    expect(config.IOC_DVC_API_KEY).toBeUndefined();
+    expect(config.IOC_QLVB_URL).toBeUndefined();
   });
 
   it('names every bad variable at once', () => {

@@ -51,10 +51,11 @@ export const ConfigSchema = z.object({
   IOC_SIM_PORT: port(0),
   /** Faults of `ioc simulate`, e.g. `latency=50,errors=40,duplicate=20,stale=20` (ingest/src/sim/faults.ts). */
   IOC_SIM_FAULTS: z.string().optional(),
-  IOC_DVC_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
-  IOC_DVC_API_KEY: z.string().min(8, 'expected an API key of at least 8 characters').optional(),
-  // The other source systems `ioc ingest` pulls, named by their source_system: document system (QLVBĐH), project
-  // database (CSDL đầu tư), KPI feed. Each runs when its URL and key are set (or it is named in IOC_INGEST_SYSTEMS).
+  // The source systems `ioc ingest` pulls, named by their source_system: dossier system (DVC), document system
+  // (QLVBĐH), project database (CSDL đầu tư), KPI feed. Each runs when its URL and key are set (or it is named in
+  // IOC_INGEST_SYSTEMS); an empty value is unset, as a blank line in an env file means.
+  IOC_DVC_URL: sourceUrl(),
+  IOC_DVC_API_KEY: sourceApiKey(),
   IOC_QLVB_URL: sourceUrl(),
   IOC_QLVB_API_KEY: sourceApiKey(),
   IOC_CSDLDT_URL: sourceUrl(),
