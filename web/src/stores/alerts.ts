@@ -1,10 +1,10 @@
-import type { AlertsSnapshot, AlertsSubscribeAck, AlertView } from '@ioc/core';
+import type { AlertsSnapshot, AlertView } from '@ioc/core';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { openAlertsChannel, type AlertsChannel, type AlertsChannelHandlers } from '../live/alerts-socket';
+import { useLiveSubscription, type LiveSubscriptionSettings } from '../live/live-subscription';
 import { useIncidentsStore } from './incidents';
 import { bySeverityThenNewest, trackEnded, upsertById, withoutExpired, type Ended } from './live-list';
-import { OFFLINE_AFTER_ATTEMPTS, type LinkState } from './wall';
 
 /** How long a resolved alert stays in the queue, struck through, before it leaves. */
 export const RESOLVED_ALERT_GRACE_MILLISECONDS = 2 * 60_000;
@@ -14,10 +14,9 @@ const order = bySeverityThenNewest<AlertView>((a) => a.firedAt ?? a.startedAt);
 const isEnded = (a: AlertView) => a.state === 'resolved' || a.state === 'inactive';
 const graceOf = () => RESOLVED_ALERT_GRACE_MILLISECONDS;
 
-export interface AlertsConnectOptions {
+export interface AlertsConnectOptions extends LiveSubscriptionSettings {
+  /** Opens the live channel; default: socket.io on the page's origin. */
   open?: (handlers: AlertsChannelHandlers) => AlertsChannel;
-  subscribeTimeoutMilliseconds?: number;
-  retryDelayMilliseconds?: number;
   /** Local clock (ms), for the grace of resolved alerts and the highlight of new ones. */
   clock?: () => number;
 }
@@ -30,19 +29,17 @@ export interface AlertsConnectOptions {
 export const useAlertsStore = defineStore('alerts', () => {
   const alerts = shallowRef<AlertView[]>([]);
   const changedAt = shallowRef<Record<string, number>>({});
-  const link = ref<LinkState>('connecting');
-  const refusal = ref<{ code: string; message: string } | null>(null);
-  const sessionRefused = ref<{ code: string; message: string } | null>(null);
   /** Snapshots taken (the first, then one per reconnect). */
   const snapshots = ref(0);
 
   let ended: Ended = {};
   let clock: () => number = Date.now;
-  let channel: AlertsChannel | null = null;
-  let connected = false;
-  let generation = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  const settings = { subscribeTimeoutMilliseconds: 10_000, retryDelayMilliseconds: 3_000 };
+  const live = useLiveSubscription<AlertsChannel, AlertsSnapshot>({
+    request: (channel, timeoutMilliseconds) => channel.subscribe(timeoutMilliseconds),
+    hydrate,
+    // The role may not see alerts (a display device): asking again will not change that.
+    isFinalRefusal: (code) => code === 'auth.forbidden',
+  });
 
   /** Firing alerts by severity, for the wall's strip. */
   const firing = computed(() => alerts.value.filter((a) => a.state === 'firing' && !a.silenced));
@@ -84,90 +81,35 @@ export const useAlertsStore = defineStore('alerts', () => {
     useIncidentsStore().prune();
   }
 
-  async function subscribe(): Promise<void> {
-    if (!channel) return;
-    clearRetry();
-    const mine = ++generation;
-    const ack: AlertsSubscribeAck = await channel.subscribe(settings.subscribeTimeoutMilliseconds);
-    // A reconnect in between started a newer subscription; this answer belongs to a dead connection.
-    if (mine !== generation || !connected) return;
-    if (ack.ok) {
-      refusal.value = null;
-      link.value = 'live';
-      hydrate(ack.snapshot);
-    } else if (ack.error.code === 'auth.forbidden') {
-      // The role may not see alerts (a display device): asking again will not change that.
-      refusal.value = ack.error;
-    } else if (ack.error.code.startsWith('auth.')) {
-      refusal.value = ack.error;
-      sessionRefused.value = ack.error;
-    } else {
-      refusal.value = ack.error;
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        if (connected) void subscribe();
-      }, settings.retryDelayMilliseconds);
-    }
-  }
-
-  function clearRetry(): void {
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = undefined;
-  }
-
   /** Opens the live channel (once) and keeps alerts and incidents current until `disconnect`. */
   function connect(options: AlertsConnectOptions = {}): void {
-    if (channel) return;
-    if (options.clock) setClock(options.clock);
-    if (options.subscribeTimeoutMilliseconds) settings.subscribeTimeoutMilliseconds = options.subscribeTimeoutMilliseconds;
-    if (options.retryDelayMilliseconds) settings.retryDelayMilliseconds = options.retryDelayMilliseconds;
-    sessionRefused.value = null;
-    link.value = 'connecting';
-    const incidents = useIncidentsStore();
-    const open = options.open ?? ((handlers: AlertsChannelHandlers) => openAlertsChannel(handlers));
-    channel = open({
-      onConnect() {
-        connected = true;
-        if (link.value !== 'live') link.value = 'connecting';
-        void subscribe();
-      },
-      onDisconnect() {
-        connected = false;
-        generation += 1;
-        clearRetry();
-        link.value = 'reconnecting';
-      },
-      onReconnectAttempt(attempt) {
-        link.value = attempt >= OFFLINE_AFTER_ATTEMPTS ? 'offline' : 'reconnecting';
-      },
-      onAlert(alert) {
-        applyAlert(alert);
-      },
-      onIncident(incident) {
-        incidents.applyIncident(incident);
-      },
-      onSessionRefused(reason) {
-        refusal.value = reason;
-        sessionRefused.value = reason;
-      },
-    });
+    live.open((hub) => {
+      if (options.clock) setClock(options.clock);
+      const incidents = useIncidentsStore();
+      const open = options.open ?? ((handlers: AlertsChannelHandlers) => openAlertsChannel(handlers));
+      return open({
+        ...hub,
+        onAlert(alert) {
+          applyAlert(alert);
+        },
+        onIncident(incident) {
+          incidents.applyIncident(incident);
+        },
+      });
+    }, options);
   }
 
   function disconnect(): void {
-    clearRetry();
-    channel?.close();
-    channel = null;
-    connected = false;
-    generation += 1;
+    live.close();
   }
 
   return {
     alerts,
     changedAt,
     firing,
-    link,
-    refusal,
-    sessionRefused,
+    link: live.link,
+    refusal: live.refusal,
+    sessionRefused: live.sessionRefused,
     snapshots,
     setClock,
     hydrate,

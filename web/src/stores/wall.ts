@@ -1,29 +1,19 @@
-import type { SubscribeAck, WallPatch, WallSnapshot } from '@ioc/core';
+import type { WallPatch, WallSnapshot } from '@ioc/core';
 import { applyWallPatch } from '../live/wall-contract';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { useLiveSubscription, type LiveSubscriptionSettings } from '../live/live-subscription';
 import { openWallChannel, type WallChannel, type WallChannelHandlers } from '../live/socket';
 
-/**
- * `connecting`: no snapshot yet on this connection; `live`: subscribed, patches flowing; `reconnecting`: the socket
- * dropped and socket.io is retrying; `offline`: still retrying after several attempts (the server or the network is
- * down, the figures on screen are getting old).
- */
-export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+// The wall's badge and header take them from here.
+export { OFFLINE_AFTER_ATTEMPTS, type LinkState } from '../live/live-subscription';
 
 /** What `applyPatch` did with a patch. */
 export type PatchOutcome = 'applied' | 'stale' | 'gap' | 'dayChanged' | 'buffered';
 
-/** Failed reconnection attempts after which the badge says offline rather than reconnecting (≈ 15–20 s of backoff). */
-export const OFFLINE_AFTER_ATTEMPTS = 5;
-
-export interface WallConnectOptions {
+export interface WallConnectOptions extends LiveSubscriptionSettings {
   /** Opens the live channel; default: socket.io on the page's origin. */
   open?: (handlers: WallChannelHandlers) => WallChannel;
-  /** How long to wait for the subscribe ack. */
-  subscribeTimeoutMilliseconds?: number;
-  /** Delay before subscribing again after the server refused or did not answer. */
-  retryDelayMilliseconds?: number;
 }
 
 /** Patches kept while a snapshot is on its way; more than this and the snapshot will be older anyway. */
@@ -37,23 +27,16 @@ const MAX_BUFFERED_PATCHES = 200;
 export const useWallStore = defineStore('wall', () => {
   // Replaced as a whole on every patch: `shallowRef` spares deep proxies of ~100 rows a second.
   const snapshot = shallowRef<WallSnapshot | null>(null);
-  const link = ref<LinkState>('connecting');
-  /** The server's answer when it refused the subscription; cleared by the next snapshot. */
-  const refusal = ref<{ code: string; message: string } | null>(null);
-  /** Set when the server refused or ended the session (`auth.*`): retrying cannot help, the page sends to sign-in. */
-  const sessionRefused = ref<{ code: string; message: string } | null>(null);
   /** True from a gap, a day change or a reconnect until the fresh snapshot has arrived. */
   const awaitingSnapshot = ref(false);
   /** Snapshots requested because the patch stream could not be trusted (gaps, new day, malformed patch). */
   const resyncCount = ref(0);
 
-  let channel: WallChannel | null = null;
-  let connected = false;
-  let subscribeGeneration = 0;
-  let subscribeInFlight = false;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let buffered: WallPatch[] = [];
-  let settings: Required<Omit<WallConnectOptions, 'open'>> = { subscribeTimeoutMilliseconds: 10_000, retryDelayMilliseconds: 3_000 };
+  const live = useLiveSubscription<WallChannel, WallSnapshot>({
+    request: (channel, timeoutMilliseconds) => channel.subscribe('wall', timeoutMilliseconds),
+    hydrate,
+  });
 
   const day = computed(() => snapshot.value?.day ?? null);
   const rows = computed(() => snapshot.value?.rows ?? []);
@@ -104,100 +87,49 @@ export const useWallStore = defineStore('wall', () => {
   function requestSnapshot(): void {
     resyncCount.value += 1;
     awaitingSnapshot.value = true;
-    if (connected) void subscribe();
-  }
-
-  async function subscribe(): Promise<void> {
-    if (!channel || subscribeInFlight) return;
-    clearRetry();
-    subscribeInFlight = true;
-    awaitingSnapshot.value = true;
-    const generation = ++subscribeGeneration;
-    let ack: SubscribeAck;
-    try {
-      ack = await channel.subscribe('wall', settings.subscribeTimeoutMilliseconds);
-    } finally {
-      if (generation === subscribeGeneration) subscribeInFlight = false;
-    }
-    // A reconnect in between started a newer subscription; this answer belongs to a dead connection.
-    if (generation !== subscribeGeneration || !connected) return;
-    if (ack.ok) {
-      refusal.value = null;
-      link.value = 'live';
-      hydrate(ack.snapshot);
-    } else if (ack.error.code.startsWith('auth.')) {
-      refusal.value = ack.error;
-      sessionRefused.value = ack.error;
-    } else {
-      refusal.value = ack.error;
-      retryTimer = setTimeout(() => {
-        retryTimer = undefined;
-        if (connected) void subscribe();
-      }, settings.retryDelayMilliseconds);
-    }
-  }
-
-  function clearRetry(): void {
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = undefined;
+    live.resubscribe();
   }
 
   /** Opens the live channel (once) and keeps the state current until `disconnect`. */
   function connect(options: WallConnectOptions = {}): void {
-    if (channel) return;
-    sessionRefused.value = null;
-    settings = { ...settings, ...stripUndefined(options) };
-    link.value = 'connecting';
     const open = options.open ?? ((handlers: WallChannelHandlers) => openWallChannel(handlers));
-    channel = open({
-      onConnect() {
-        connected = true;
-        // The server keeps no subscription across connections, and patches were lost meanwhile.
-        subscribeGeneration += 1;
-        subscribeInFlight = false;
-        if (link.value !== 'live') link.value = 'connecting';
-        void subscribe();
-      },
-      onDisconnect() {
-        connected = false;
-        clearRetry();
-        // The next connection starts from a fresh snapshot; a restarted server may even count seq from 1 again.
-        buffered = [];
-        awaitingSnapshot.value = true;
-        link.value = 'reconnecting';
-      },
-      onReconnectAttempt(attempt) {
-        link.value = attempt >= OFFLINE_AFTER_ATTEMPTS ? 'offline' : 'reconnecting';
-      },
-      onPatch(patch) {
-        applyPatch(patch);
-      },
-      onMalformedPatch() {
-        requestSnapshot();
-      },
-      onSessionRefused(reason) {
-        refusal.value = reason;
-        sessionRefused.value = reason;
-      },
-    });
+    live.open(
+      (hub) =>
+        open({
+          ...hub,
+          onConnect() {
+            // The server keeps no subscription across connections: patches wait in the buffer for this one's snapshot.
+            awaitingSnapshot.value = true;
+            hub.onConnect();
+          },
+          onDisconnect() {
+            hub.onDisconnect();
+            // The next connection starts from a fresh snapshot; a restarted server may even count seq from 1 again.
+            buffered = [];
+            awaitingSnapshot.value = true;
+          },
+          onPatch(patch) {
+            applyPatch(patch);
+          },
+          onMalformedPatch() {
+            requestSnapshot();
+          },
+        }),
+      options,
+    );
   }
 
   /** Closes the channel; the last state stays on screen. */
   function disconnect(): void {
-    clearRetry();
-    channel?.close();
-    channel = null;
-    connected = false;
-    subscribeGeneration += 1;
-    subscribeInFlight = false;
+    live.close();
   }
 
   return {
     // State: changed only by the actions below.
     snapshot,
-    link,
-    refusal,
-    sessionRefused,
+    link: live.link,
+    refusal: live.refusal,
+    sessionRefused: live.sessionRefused,
     awaitingSnapshot,
     resyncCount,
     day,
@@ -211,7 +143,3 @@ export const useWallStore = defineStore('wall', () => {
     disconnect,
   };
 });
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
