@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, openTestDb } from '../src/testing';
 import type { Db } from '../src/store/db';
 import { migrate, loadMigrations } from '../src/store/migrate';
-import { CHANGE_CHANNEL, dossierDayCounters, dossierOpenCounters, readCheckpoint, writeDossierBatch } from '../src/store/dossier.queries';
+import { dossierDayCounters, dossierOpenCounters, readCheckpoint, writeDossierBatch } from '../src/store/dossier.queries';
+import { CHANGE_CHANNEL } from '../src/store/source-write.queries';
 import { makeDossier, makeDossierWire } from './dossier-factory';
 
 // One suite, run against each backend: the same SQL must give the same answers on PGlite and PostgreSQL.

@@ -20,6 +20,31 @@ describe('copyCsvField', () => {
 });
 
 describe.each(BACKENDS)('copyCsvRows into %s', (backend) => {
+  it('loads the same rows when the CSV comes in pieces, as from one string, and rolls back with its transaction', async () => {
+    const { db, dispose } = await openTestDb(backend);
+    try {
+      await db.exec('create table pieces (id int primary key, name text)');
+      const rows = Array.from({ length: 250 }, (_, i) => ({ id: i, name: `Xã "số" ${i},\nmới` }));
+      async function* inPieces() {
+        for (let i = 0; i < rows.length; i += 100) yield copyCsvRows(rows.slice(i, i + 100), ['id', 'name']);
+      }
+      expect(await db.transaction((tx) => tx.copyFromCsv('pieces', ['id', 'name'], inPieces()))).toBe(250);
+      const back = await db.query<{ id: number; name: string }>('select id, name from pieces order by id');
+      expect(back.rows).toEqual(rows);
+
+      await db.exec('truncate pieces');
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.copyFromCsv('pieces', ['id', 'name'], inPieces());
+          throw new Error('the batch failed after its COPY');
+        }),
+      ).rejects.toThrow('the batch failed after its COPY');
+      expect((await db.query<{ n: number }>('select count(*)::int as n from pieces')).rows[0]!.n).toBe(0);
+    } finally {
+      await dispose();
+    }
+  });
+
   it('round-trips text, nulls, empty strings, numbers, booleans, instants and jsonb through COPY in a transaction', async () => {
     const { db, dispose } = await openTestDb(backend);
     try {

@@ -18,8 +18,11 @@ export interface Queryable {
    * Bulk-loads CSV rows (RFC 4180, no header; an unquoted empty field is NULL) into `table (columns)` with COPY:
    * the fastest way rows get into PostgreSQL. Inside a transaction it is part of it (the writer stages batches
    * this way); it also serves imports and the benchmarks' reference. Returns the rows loaded.
+   *
+   * `csv` may come in pieces, each ending on a row's end: on PostgreSQL each piece is sent as it is made, so the
+   * server loads one while the caller encodes the next; PGlite, in this thread, takes them joined.
    */
-  copyFromCsv(table: string, columns: readonly string[], csv: string): Promise<number>;
+  copyFromCsv(table: string, columns: readonly string[], csv: string | AsyncIterable<string>): Promise<number>;
 }
 
 export type DbKind = 'postgres' | 'pglite';

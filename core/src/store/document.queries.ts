@@ -8,9 +8,8 @@ import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import {
   addRollupSql,
   minuteOf,
-  notifySourceChange,
+  finishSourceWrite,
   refusedRecords,
-  saveSourceCheckpoint,
   upsertStateSql,
   writeVersionedBatch,
   type CounterContribution,
@@ -182,8 +181,7 @@ export async function writeDocumentBatch(
   return db.transaction(async (tx) => {
     const result = await writeVersionedBatch(tx, documentSpec(calendar), source, records);
     await quarantineRecords(tx, source, [...rejected, ...refusedRecords(records, result.refusals)]);
-    if (checkpoint) await saveSourceCheckpoint(tx, source, checkpoint, result.accepted);
-    if (result.dataUpdatedAt) await notifySourceChange(tx, source, result.agencyCodes, result.dataUpdatedAt);
+    await finishSourceWrite(tx, source, { cursor: checkpoint, ...result });
     return result;
   });
 }

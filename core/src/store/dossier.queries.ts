@@ -1,9 +1,6 @@
 import type { Db, Queryable } from './db';
 import type { Dossier } from '../contracts/dossier';
-import type { ChangeNotice } from '../contracts/bus';
 
-/** The NOTIFY channel on which every committed write announces what changed (payload: a `ChangeNotice`). */
-export const CHANGE_CHANNEL = 'ioc_changes';
 import { OPEN_DOSSIER_STATUSES } from '../contracts/dossier';
 import { visitDossierContributions, type ContributionVisitor } from '../kpi/dossier-counters';
 import type { DayCounterRow, OpenCounterRow } from '../kpi/wall-kpis';
@@ -11,7 +8,7 @@ import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import { copyCsvField, copyCsvRows } from './copy-csv';
 import { loadUnitValidity, unitCodeProblem } from './unit-validity.queries';
 import { renderMessage } from '../errors/render-message';
-import { bumpDataVersion } from './data-version.queries';
+import { finishSourceWrite } from './source-write.queries';
 
 /** Every dossier field a source sends, in table order. */
 export const DOSSIER_FIELD_NAMES: readonly (keyof Dossier)[] = [
@@ -69,12 +66,6 @@ const SUPERSEDE_DOSSIERS = `
 
 const ROLLUP_COLUMNS = ['bucket', 'handling_agency_code', 'unit_code', 'received', 'received_online', 'finished', 'finished_on_time'];
 
-const SAVE_CHECKPOINT = `
-  insert into ingest_checkpoint (source, cursor_updated_at, cursor_id, last_success_at, records_total)
-  values ($1, $2, $3, now(), $4)
-  on conflict (source) do update set cursor_updated_at = excluded.cursor_updated_at, cursor_id = excluded.cursor_id,
-    last_success_at = excluded.last_success_at, records_total = ingest_checkpoint.records_total + excluded.records_total`;
-
 type StoredState = Pick<
   Dossier,
   'source_id' | 'version' | 'status' | 'received_at' | 'finished_at' | 'due_at' | 'channel' | 'handling_agency_code' | 'unit_code'
@@ -125,11 +116,9 @@ export async function writeDossierBatch(
   rejected: readonly RejectedRecord[] = [],
 ): Promise<DossierWriteResult> {
   return db.transaction(async (tx) => {
-    // Each statement is sent before the JavaScript work that does not need its answer and awaited after it: the server
-    // runs it while this thread encodes or counts, on the other core. `pg` sends the second statement when the first
-    // is answered, so both run during the encoding. Every id of the batch is locked, a refused record's too: locking a
-    // row this batch leaves alone changes nothing, and waiting for the unit check first would put a round trip in
-    // which neither side works. Encoding a record that turns out unchanged is the price; a replay is rare.
+    // Both reads are sent at once (`pg` sends the second when the first is answered). Every id of the batch is
+    // locked, a refused record's too: locking a row this batch leaves alone changes nothing, and waiting for the unit
+    // check first would put a round trip in which neither side works.
     const validityQuery = inFlight(loadUnitValidity(tx, [...new Set(records.map((r) => r.unit_code))]));
     const storedQuery = inFlight(
       tx.query<StoredState>(
@@ -138,28 +127,26 @@ export async function writeDossierBatch(
         [sourceSystem, [...new Set(records.map((r) => r.source_id))]],
       ),
     );
-    const lines = records.map((rec) => copyCsvRows([rec], DOSSIER_FIELD_NAMES, [sourceSystem]));
     const validity = await validityQuery;
     const refused: RejectedRecord[] = [];
-    const usable: number[] = [];
-    records.forEach((rec, i) => {
+    const usable: Dossier[] = [];
+    for (const rec of records) {
       const problem = unitCodeProblem(validity, rec.unit_code, unitDateOf(rec));
       if (problem) refused.push({ sourceId: rec.source_id, raw: rec, reason: `unit_code: ${renderMessage(problem, 'vi')}` });
-      else usable.push(i);
-    });
+      else usable.push(rec);
+    }
     const stored = await storedQuery;
     const current = new Map<string, StoredState>(stored.rows.map((r) => [r.source_id, r]));
-    const newest = new Map<string, { record: Dossier; line: string }>();
-    const replacedInBatch: string[] = [];
+    const newest = new Map<string, Dossier>();
+    const replacedInBatch: Dossier[] = [];
     const transitions: { before: StoredState | Dossier | null; after: Dossier }[] = [];
     const agencies = new Set<string>();
     let dataUpdatedAt: Date | null = null;
     let unchanged = 0;
 
-    for (const i of usable) {
-      const rec = records[i]!;
+    for (const rec of usable) {
       const inBatch = newest.get(rec.source_id);
-      const before = inBatch?.record ?? current.get(rec.source_id) ?? null;
+      const before = inBatch ?? current.get(rec.source_id) ?? null;
       if (before && Number(before.version) >= rec.version) {
         unchanged += 1;
         continue;
@@ -167,8 +154,8 @@ export async function writeDossierBatch(
       if (before) agencies.add(before.handling_agency_code);
       agencies.add(rec.handling_agency_code);
       transitions.push({ before, after: rec });
-      if (inBatch) replacedInBatch.push(inBatch.line);
-      newest.set(rec.source_id, { record: rec, line: lines[i]! });
+      if (inBatch) replacedInBatch.push(inBatch);
+      newest.set(rec.source_id, rec);
       if (!dataUpdatedAt || rec.source_updated_at > dataUpdatedAt) dataUpdatedAt = rec.source_updated_at;
     }
 
@@ -178,20 +165,26 @@ export async function writeDossierBatch(
       if (replaced.length > 0) await tx.query(SUPERSEDE_DOSSIERS, [sourceSystem, replaced]);
       // COPY at every batch size: measured as fast as a multi-row parameterised insert at 1 to 10 rows a batch and
       // faster from 20 (2,100 against 1,300 rows/s at 20). Sorted by id: two writers inserting the same new dossiers
-      // meet on the first one instead of deadlocking.
-      const copied = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, n]) => n.line);
-      const copy = inFlight(tx.copyFromCsv('dossier', STORED_COLUMNS, copied.join('')));
-      for (const { before, after } of transitions) {
-        if (before) rollup.add(before, -1);
-        rollup.add(after, 1);
-      }
-      await copy;
-      if (replacedInBatch.length > 0) await tx.copyFromCsv('dossier_superseded', STORED_COLUMNS, replacedInBatch.join(''));
+      // meet on the first one instead of deadlocking. The rows are encoded a piece at a time as the COPY takes them,
+      // so the server loads one piece while this thread encodes the next, and the counters are folded while it loads
+      // the last (bench:ingest: encoding first, then copying, left each side idle half the time).
+      const rows = [...newest.values()].sort((a, b) => (a.source_id < b.source_id ? -1 : a.source_id > b.source_id ? 1 : 0));
+      await tx.copyFromCsv(
+        'dossier',
+        STORED_COLUMNS,
+        csvPieces(rows, [sourceSystem], () => {
+          for (const { before, after } of transitions) {
+            if (before) rollup.add(before, -1);
+            rollup.add(after, 1);
+          }
+        }),
+      );
+      if (replacedInBatch.length > 0)
+        await tx.copyFromCsv('dossier_superseded', STORED_COLUMNS, copyCsvRows(replacedInBatch, DOSSIER_FIELD_NAMES, [sourceSystem]));
     }
     const deltas = rollup.csv();
     if (deltas) await tx.copyFromCsv('dossier_rollup_minute', ROLLUP_COLUMNS, deltas);
     await quarantineRecords(tx, sourceSystem, [...rejected, ...refused]);
-    if (checkpoint) await tx.query(SAVE_CHECKPOINT, [sourceSystem, checkpoint.updatedSince, checkpoint.afterId, transitions.length]);
     const result = {
       accepted: transitions.length,
       unchanged,
@@ -200,19 +193,19 @@ export async function writeDossierBatch(
       agencyCodes: [...agencies].sort(),
       dataUpdatedAt,
     };
-    if (result.accepted > 0) {
-      // Delivered to listeners only if and when this transaction commits: a notice never announces lost data.
-      const notice: ChangeNotice = {
-        source: sourceSystem,
-        agencyCodes: result.agencyCodes,
-        dataUpdatedAt: dataUpdatedAt!.toISOString(),
-        committedAt: new Date().toISOString(),
-      };
-      await bumpDataVersion(tx, sourceSystem);
-      await tx.query('select pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify(notice)]);
-    }
+    await finishSourceWrite(tx, sourceSystem, { cursor: checkpoint, ...result });
     return result;
   });
+}
+
+/** Rows per piece of a streamed COPY: about 100 kB of dossiers, small enough to overlap, large enough to be cheap. */
+const COPY_PIECE_ROWS = 100;
+
+/** `rows` as COPY CSV, `COPY_PIECE_ROWS` at a time; `afterLast` runs once the last piece is handed over. */
+async function* csvPieces(rows: readonly Dossier[], prefix: readonly unknown[], afterLast: () => void): AsyncGenerator<string> {
+  for (let start = 0; start < rows.length; start += COPY_PIECE_ROWS)
+    yield copyCsvRows(rows.slice(start, start + COPY_PIECE_ROWS), DOSSIER_FIELD_NAMES, prefix);
+  afterLast();
 }
 
 /** `promise`, marked handled until it is awaited: a throw in the work done meanwhile must not leave it unhandled. */

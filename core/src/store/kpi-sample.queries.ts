@@ -4,9 +4,8 @@ import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import {
   addRollupSql,
   minuteOf,
-  notifySourceChange,
+  finishSourceWrite,
   refusedRecords,
-  saveSourceCheckpoint,
   writeVersionedBatch,
   type SourceCursor,
   type VersionedBatchSpec,
@@ -85,8 +84,7 @@ export async function writeKpiSampleBatch(
     await tx.query('select pg_advisory_xact_lock(72019008, hashtext($1))', [source]);
     const result = await writeVersionedBatch(tx, SAMPLE_SPEC, source, records);
     await quarantineRecords(tx, source, [...rejected, ...refusedRecords(records, result.refusals)]);
-    if (checkpoint) await saveSourceCheckpoint(tx, source, checkpoint, result.accepted);
-    if (result.dataUpdatedAt) await notifySourceChange(tx, source, result.agencyCodes, result.dataUpdatedAt);
+    await finishSourceWrite(tx, source, { cursor: checkpoint, ...result });
     return result;
   });
 }

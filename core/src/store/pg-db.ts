@@ -50,9 +50,14 @@ async function run<R>(
   }
 }
 
-async function copyCsv(client: pg.PoolClient, table: string, columns: readonly string[], csv: string): Promise<number> {
+async function copyCsv(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  csv: string | AsyncIterable<string>,
+): Promise<number> {
   const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN')));
-  await pipeline(Readable.from([csv]), stream);
+  await pipeline(typeof csv === 'string' ? Readable.from([csv]) : Readable.from(csv), stream);
   return stream.rowCount ?? 0;
 }
 

@@ -26,9 +26,17 @@ async function run<R>(
   return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
 }
 
-async function copyCsv(target: Pick<PGlite, 'query'>, table: string, columns: readonly string[], csv: string): Promise<number> {
+async function copyCsv(
+  target: Pick<PGlite, 'query'>,
+  table: string,
+  columns: readonly string[],
+  csv: string | AsyncIterable<string>,
+): Promise<number> {
+  const pieces: string[] = [];
+  if (typeof csv === 'string') pieces.push(csv);
+  else for await (const piece of csv) pieces.push(piece);
   // PGlite reads COPY input from a virtual file it is handed as a blob.
-  const res = await target.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([csv]) });
+  const res = await target.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob(pieces) });
   return res.affectedRows ?? 0;
 }
 

@@ -8,9 +8,8 @@ import { quarantineRecords, type RejectedRecord } from './quarantine.queries';
 import {
   addRollupSql,
   minuteOf,
-  notifySourceChange,
+  finishSourceWrite,
   refusedRecords,
-  saveSourceCheckpoint,
   upsertStateSql,
   writeVersionedBatch,
   type RecordUnitCode,
@@ -127,8 +126,7 @@ export async function writeProjectBatch(
     const result = await writeVersionedBatch(tx, PROJECT_SPEC, source, records);
     const refused = o.quarantineRefused === false ? [] : refusedRecords(records, result.refusals);
     await quarantineRecords(tx, source, [...rejected, ...refused]);
-    if (checkpoint) await saveSourceCheckpoint(tx, source, checkpoint, result.accepted);
-    if (result.dataUpdatedAt) await notifySourceChange(tx, source, result.agencyCodes, result.dataUpdatedAt);
+    await finishSourceWrite(tx, source, { cursor: checkpoint, ...result });
     return result;
   });
 }
