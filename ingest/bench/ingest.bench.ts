@@ -25,6 +25,7 @@ import {
 } from '@ioc/core';
 import { createTestDatabase } from '@ioc/core/testing';
 import { startDossierSimulator } from '../src/index';
+import { validateSourceItemsInSlices } from '../src/source/validate-source-items';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** Rows per batch size: enough for a stable rate, few enough that batch size 1 ends in seconds. */
@@ -44,7 +45,8 @@ async function reset(db: Db): Promise<void> {
 /**
  * Validation + writer in batches, as the connector and the writer do it: the connector validates the next page while
  * the writer's transaction for the previous one is in flight (they are two loops joined by the bus), so the next
- * page is validated before the previous write is awaited. Returns rows per second.
+ * page is validated before the previous write is awaited, in slices as the connector does
+ * (`validateSourceItemsInSlices`). Returns rows per second.
  */
 async function throughWriter(db: Db, wire: readonly DossierWire[], batchSize: number): Promise<number> {
   await reset(db);
@@ -52,11 +54,7 @@ async function throughWriter(db: Db, wire: readonly DossierWire[], batchSize: nu
   let writing: Promise<unknown> = Promise.resolve();
   for (let i = 0; i < wire.length; i += batchSize) {
     const page = wire.slice(i, i + batchSize);
-    const records: Dossier[] = [];
-    for (const item of page) {
-      const parsed = DossierRecord.safeParse(item);
-      if (parsed.success) records.push(parsed.data);
-    }
+    const { records } = await validateSourceItemsInSlices(DossierRecord, page);
     const last = page[page.length - 1]!;
     await writing;
     writing = writeDossierBatch(db, 'bench', records, { updatedSince: last.source_updated_at, afterId: last.source_id });

@@ -9,7 +9,7 @@ import { cursorAfterPage } from './page-cursor';
 import { sourceHealthRecorder } from './source-health-recorder';
 import { SourceRequestError } from './source-request-error';
 import type { SourceSystemSpec } from './source-system-spec';
-import { validateSourceItems } from './validate-source-items';
+import { validateSourceItemsInSlices } from './validate-source-items';
 
 /** After a refusal that needs a person (wrong key, wrong URL), ask again this much later: loud, but not hammering. */
 const REFUSED_PAUSE_MILLISECONDS = 60_000;
@@ -119,7 +119,7 @@ export function launchSourceConnector<T extends VersionedRecord>(
       // Every answer counts as a success, an empty one too: a silent source is not a dead one.
       await recordPull({ error: null, items: page.items });
       if (page.items.length > 0) {
-        const { records, rejected } = validateSourceItems(spec.schema, page.items);
+        const { records, rejected } = await validateSourceItemsInSlices(spec.schema, page.items);
         const next = cursorAfterPage(page, cursor);
         o.logger.debug({ fetched: page.items.length, rejected: rejected.length, full: page.next !== null }, 'source page pulled');
         const batch: RecordBatch<T> = { source: o.source, records, rejected, cursor: o.bus.durable ? null : next };
