@@ -1,4 +1,3 @@
-import { minuteBucket } from '../time/province-time';
 import { FINISHED_DOSSIER_STATUSES, OPEN_DOSSIER_STATUSES, type Dossier } from '../contracts/dossier';
 
 /** The per-minute counters a dossier adds to the rollup; ratios are built from these, never stored divided. */

@@ -201,7 +201,12 @@ export async function writeDossierBatch(
 /** Rows per piece of a streamed COPY: about 100 kB of dossiers, small enough to overlap, large enough to be cheap. */
 const COPY_PIECE_ROWS = 100;
 
-/** `rows` as COPY CSV, `COPY_PIECE_ROWS` at a time; `afterLast` runs once the last piece is handed over. */
+/**
+ * `rows` as COPY CSV, `COPY_PIECE_ROWS` at a time; `afterLast` runs once the last piece is handed over. Async with no
+ * await on purpose: `Readable.from` pushes each piece of an async iterator as it comes, so the piece is on its way to
+ * the server before the next is encoded; from a sync iterator it would encode a whole buffer of pieces first.
+ */
+// eslint-disable-next-line @typescript-eslint/require-await
 async function* csvPieces(rows: readonly Dossier[], prefix: readonly unknown[], afterLast: () => void): AsyncGenerator<string> {
   for (let start = 0; start < rows.length; start += COPY_PIECE_ROWS)
     yield copyCsvRows(rows.slice(start, start + COPY_PIECE_ROWS), DOSSIER_FIELD_NAMES, prefix);
@@ -245,9 +250,9 @@ class RollupAccumulator {
 
   add(state: CounterSource, sign: 1 | -1): void {
     let byUnit = this.rows.get(state.handling_agency_code);
-    if (!byUnit) this.rows.set(state.handling_agency_code, (byUnit = new Map()));
+    if (!byUnit) this.rows.set(state.handling_agency_code, (byUnit = new Map<string, Map<number, CounterRow>>()));
     let byMinute = byUnit.get(state.unit_code);
-    if (!byMinute) byUnit.set(state.unit_code, (byMinute = new Map()));
+    if (!byMinute) byUnit.set(state.unit_code, (byMinute = new Map<number, CounterRow>()));
     this.byMinute = byMinute;
     this.state = state;
     this.sign = sign;
