@@ -1,9 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DocumentRecord,
-  KpiSampleRecord,
-  ProjectRecord,
   loadCatalogue,
   loadWorkingCalendar,
   seedUnitsFromCatalogue,
@@ -12,10 +8,9 @@ import {
   writeProjectBatch,
   type Db,
   type DocumentWire,
-  type KpiSampleWire,
   type ProjectWire,
 } from '../src/index';
-import { BACKENDS, openTestDb } from '../src/testing';
+import { BACKENDS, makeDocument, makeKpiSample, makeProject, openTestDb } from '../src/testing';
 
 const cal = await loadWorkingCalendar();
 
@@ -23,58 +18,22 @@ const cal = await loadWorkingCalendar();
 const EXPIRED_05449 =
   'Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của hồ sơ là 10/03/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.';
 
-function incoming(overrides: Partial<DocumentWire> = {}) {
-  return DocumentRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
+/** A registered incoming document of the commune's People's Committee, received 10/03/2026, with no deadline. */
+const incoming = (overrides: Partial<DocumentWire> = {}) =>
+  makeDocument({
     source_updated_at: '2026-03-10T09:00:00+07:00',
-    direction: 'incoming',
     agency_code: 'UBND-05443',
-    document_type: 'Công văn',
-    summary: 'Về việc rà soát hộ nghèo',
-    urgency: 'normal',
     received_via: 'axis',
     received_at: '2026-03-10T08:30:00+07:00',
     registered_at: '2026-03-10T09:00:00+07:00',
+    deadline_at: null,
     status: 'registered',
     ...overrides,
   });
-}
 
-function project(overrides: Partial<ProjectWire> = {}) {
-  return ProjectRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-03-10T09:00:00+07:00',
-    project_code: `DA-${randomUUID().slice(0, 6)}`,
-    name: 'Đường liên xã',
-    sector: 'Giao thông',
-    funding_kind: 'public_investment',
-    investor_name: 'Ban QLDA',
-    investor_kind: 'state_agency',
-    managing_agency_code: 'SXD',
-    unit_codes: ['05443'],
-    total_investment_vnd: 100_000_000_000,
-    stage: 'in_implementation',
-    last_update_at: '2026-03-10T09:00:00+07:00',
-    last_update_kind: 'data',
-    ...overrides,
-  });
-}
-
-function sample(overrides: Partial<KpiSampleWire> = {}) {
-  return KpiSampleRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-03-10T10:05:00+07:00',
-    metric_id: 'hotline.answered',
-    ts: '2026-03-10T10:00:00+07:00',
-    unit_code: '05443',
-    numerator: 9,
-    denominator: 10,
-    ...overrides,
-  });
-}
+/** A project last updated 10/03/2026, the day the documents are received. */
+const project = (overrides: Partial<ProjectWire> = {}) =>
+  makeProject({ source_updated_at: '2026-03-10T09:00:00+07:00', last_update_at: '2026-03-10T09:00:00+07:00', ...overrides });
 
 async function quarantined(db: Db, source: string) {
   const res = await db.query<{ source_id: string; reason: string; seen_count: number }>(
@@ -158,10 +117,10 @@ describe.each(BACKENDS)('unit codes at intake of documents, projects and KPI sam
   });
 
   it('writeKpiSampleBatch quarantines a sample about Bắc Kạn (06) after the merger and sums the rest', async () => {
-    const commune = sample({ source_id: 'kpi-commune' });
-    const province = sample({ source_id: 'kpi-province', unit_code: '19' });
-    const agencyOnly = sample({ source_id: 'kpi-agency', unit_code: null, agency_code: 'SYT' });
-    const oldProvince = sample({ source_id: 'kpi-06', unit_code: '06' });
+    const commune = makeKpiSample({ source_id: 'kpi-commune' });
+    const province = makeKpiSample({ source_id: 'kpi-province', unit_code: '19' });
+    const agencyOnly = makeKpiSample({ source_id: 'kpi-agency', unit_code: null, agency_code: 'SYT' });
+    const oldProvince = makeKpiSample({ source_id: 'kpi-06', unit_code: '06' });
 
     const result = await writeKpiSampleBatch(db, 'kpi', [commune, province, agencyOnly, oldProvince], null);
 

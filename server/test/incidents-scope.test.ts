@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DocumentRecord,
   ErrorBody,
-  ProjectRecord,
   loadCatalogue,
   loadWorkingCalendar,
   migrate,
@@ -21,7 +18,7 @@ import {
   type ProjectWire,
   type Role,
 } from '@ioc/core';
-import { createTestDatabase } from '@ioc/core/testing';
+import { createTestDatabase, makeDocument, makeProject } from '@ioc/core/testing';
 import { cliActor } from '../src/audit/audit.service';
 import { createLogger } from '../src/logging/logger';
 import { startServer, type RunningServer } from '../src/runtime/start-server';
@@ -46,16 +43,11 @@ async function person(username: string, role: Role, scope?: string): Promise<voi
   people.set(username, await signedIn(server.url, username, issued.password!));
 }
 
-function overdueDocument(agency: string, overrides: Partial<DocumentWire> = {}) {
-  return DocumentRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-03-09T09:00:00+07:00',
-    direction: 'incoming',
+/** A document of `agency` in progress, assigned 09/03/2026 and due 10/03/2026 17:00. */
+const overdueDocument = (agency: string, overrides: Partial<DocumentWire> = {}) =>
+  makeDocument({
     agency_code: agency,
-    document_type: 'Công văn',
     summary: 'Về việc báo cáo tình hình thực hiện nhiệm vụ',
-    urgency: 'normal',
     received_via: 'axis',
     received_at: '2026-03-09T08:30:00+07:00',
     registered_at: '2026-03-09T09:00:00+07:00',
@@ -64,32 +56,21 @@ function overdueDocument(agency: string, overrides: Partial<DocumentWire> = {}) 
     status: 'in_progress',
     ...overrides,
   });
-}
 
 /** A project last updated 05/02/2026: on 11/03 its agency missed the March cycle's update. */
-function staleProject(agency: string, overrides: Partial<ProjectWire> = {}) {
-  return ProjectRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-02-05T09:00:00+07:00',
-    project_code: `DA-${randomUUID().slice(0, 6)}`,
+const staleProject = (agency: string, overrides: Partial<ProjectWire> = {}) =>
+  makeProject({
+    managing_agency_code: agency,
     name: 'Trạm y tế xã',
     sector: 'Y tế',
-    funding_kind: 'public_investment',
-    investor_name: 'Ban QLDA',
-    investor_kind: 'state_agency',
-    managing_agency_code: agency,
-    unit_codes: ['05443'],
     total_investment_vnd: 20_000_000_000,
-    stage: 'in_implementation',
     planned_completion: '2027-06-30',
     progress_planned_pct: 30,
     progress_actual_pct: 30,
+    source_updated_at: '2026-02-05T09:00:00+07:00',
     last_update_at: '2026-02-05T09:00:00+07:00',
-    last_update_kind: 'data',
     ...overrides,
   });
-}
 
 async function incidentOf(ruleId: string, agency: string): Promise<IncidentSummary> {
   const list = await as('vanhanh').get<IncidentList>(`/api/incidents?agency=${agency}&state=all`);

@@ -1,46 +1,38 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../calendar/load-calendar';
 import { DocumentRecord, type DocumentWire } from '../contracts/document';
 import { documentOnTimeProcessing, signedShare, timelyRegistration } from '../kpi/document-kpis';
 import { documentHandlingWorkingMinutes } from '../kpi/document-timing';
 import { workingDurationStats } from '../kpi/working-duration-stats';
-import { BACKENDS, openTestDb } from '../testing';
+import { BACKENDS, makeDocument, openTestDb } from '../testing';
 import type { Db } from './db';
 import { documentCounters, documentHandlingMilestones, writeDocumentBatch } from './document.queries';
 import { listQuarantine } from './quarantine.queries';
 
 const cal = await loadWorkingCalendar();
 
-function incoming(overrides: Partial<DocumentWire> = {}) {
-  return DocumentRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-03-09T09:00:00+07:00',
-    direction: 'incoming',
+/** A registered incoming document of STC received Monday 09/03/2026, due Friday 13/03 17:00. */
+const incoming = (overrides: Partial<DocumentWire> = {}) =>
+  makeDocument({
     agency_code: 'STC',
-    document_type: 'Công văn',
     summary: 'Về việc báo cáo giải ngân vốn đầu tư công',
-    urgency: 'normal',
     received_via: 'axis',
-    received_at: '2026-03-09T08:30:00+07:00',
     registered_at: '2026-03-09T09:00:00+07:00',
     deadline_at: '2026-03-13T17:00:00+07:00',
     status: 'registered',
     ...overrides,
   });
-}
 
-function outgoing(overrides: Partial<DocumentWire> = {}) {
-  return DocumentRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
+/** A decision of STC issued Tuesday 10/03/2026 10:00, e-signed and sent electronically. */
+const outgoing = (overrides: Partial<DocumentWire> = {}) =>
+  makeDocument({
     source_updated_at: '2026-03-10T10:00:00+07:00',
     direction: 'outgoing',
     agency_code: 'STC',
     document_type: 'Quyết định',
     summary: 'Quyết định giao kế hoạch vốn',
-    urgency: 'normal',
+    received_at: null,
+    deadline_at: null,
     status: 'issued',
     issued_at: '2026-03-10T10:00:00+07:00',
     esigned: true,
@@ -48,7 +40,6 @@ function outgoing(overrides: Partial<DocumentWire> = {}) {
     sent_electronically: true,
     ...overrides,
   });
-}
 
 const week = { from: new Date('2026-03-09T00:00:00+07:00'), to: new Date('2026-03-16T00:00:00+07:00') };
 

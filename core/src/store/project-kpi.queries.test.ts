@@ -1,53 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KpiSampleRecord, type KpiSampleWire } from '../contracts/kpi-sample';
 import { ProjectRecord, type ProjectWire } from '../contracts/project';
 import { agencyUpdateCompliance, disbursement, projectUpdateCompliance } from '../kpi/project-kpis';
 import { updateCycleOf } from '../kpi/project-update-cycle';
-import { BACKENDS, openTestDb } from '../testing';
+import { BACKENDS, makeKpiSample, makeProject, openTestDb } from '../testing';
 import type { Db } from './db';
 import { kpiSampleTotals, writeKpiSampleBatch } from './kpi-sample.queries';
 import { projectCounters, projectUpdateCounts, writeProjectBatch } from './project.queries';
 
-function project(overrides: Partial<ProjectWire> = {}) {
-  return ProjectRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
+/** A project of SXD last updated 20/02/2026, 40 of the 100 planned for this year disbursed. */
+const project = (overrides: Partial<ProjectWire> = {}) =>
+  makeProject({
     source_updated_at: '2026-02-20T09:00:00+07:00',
-    project_code: `DA-${randomUUID().slice(0, 6)}`,
-    name: 'Đường liên xã',
-    sector: 'Giao thông',
-    funding_kind: 'public_investment',
-    investor_name: 'Ban QLDA',
-    investor_kind: 'state_agency',
-    managing_agency_code: 'SXD',
-    unit_codes: ['05443'],
-    total_investment_vnd: 100_000_000_000,
     year_plan_vnd: 100,
     disbursed_year_vnd: 40,
-    stage: 'in_implementation',
-    planned_completion: '2027-12-31',
-    progress_planned_pct: 40,
-    progress_actual_pct: 35,
     last_update_at: '2026-02-20T09:00:00+07:00',
-    last_update_kind: 'data',
     ...overrides,
   });
-}
 
-function sample(overrides: Partial<KpiSampleWire> = {}) {
-  return KpiSampleRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-03-11T10:05:00+07:00',
-    metric_id: 'hotline.answered',
-    ts: '2026-03-11T10:00:00+07:00',
-    unit_code: '05443',
-    numerator: 9,
-    denominator: 10,
-    ...overrides,
-  });
-}
+/** A hotline sample of 05443 on 11/03/2026: 9 answered of 10. */
+const sample = (overrides: Partial<KpiSampleWire> = {}) =>
+  makeKpiSample({ source_updated_at: '2026-03-11T10:05:00+07:00', ts: '2026-03-11T10:00:00+07:00', ...overrides });
 
 describe.each(BACKENDS)('project and KPI-sample stores on %s', (backend) => {
   let db: Db;

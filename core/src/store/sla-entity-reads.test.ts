@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../calendar/load-calendar';
-import { DocumentRecord, type DocumentWire } from '../contracts/document';
-import { ProjectRecord, type ProjectWire } from '../contracts/project';
-import { BACKENDS, openTestDb } from '../testing';
+import type { DocumentWire } from '../contracts/document';
+import type { ProjectWire } from '../contracts/project';
+import { BACKENDS, makeDocument, makeProject, openTestDb } from '../testing';
 import type { Db } from './db';
 import { readSlaDocuments, writeDocumentBatch } from './document.queries';
 import { readSlaProjects, writeProjectBatch } from './project.queries';
@@ -11,46 +10,27 @@ import { readSlaProjects, writeProjectBatch } from './project.queries';
 const cal = await loadWorkingCalendar();
 const at = (local: string) => new Date(`${local}+07:00`);
 
-function document(id: string, overrides: Partial<DocumentWire> = {}) {
-  return DocumentRecord.parse({
-    source_id: id,
-    version: 1,
-    source_updated_at: '2026-03-09T09:00:00+07:00',
-    direction: 'incoming',
-    agency_code: 'STP',
-    document_type: 'Công văn',
-    summary: 'Về việc rà soát',
-    urgency: 'normal',
-    received_at: '2026-03-09T08:30:00+07:00',
-    deadline_at: '2026-03-10T17:00:00+07:00',
-    status: 'assigned',
-    ...overrides,
-  });
-}
+/** An assigned incoming document of STP due Tuesday 10/03/2026 17:00, its id named for what the assertions read. */
+const document = (id: string, overrides: Partial<DocumentWire> = {}) =>
+  makeDocument({ source_id: id, agency_code: 'STP', deadline_at: '2026-03-10T17:00:00+07:00', status: 'assigned', ...overrides });
 
-function project(id: string, overrides: Partial<ProjectWire> = {}) {
-  return ProjectRecord.parse({
+/** A non-budget industrial project of SCT, half planned and 45 % done, last updated 02/03/2026. */
+const project = (id: string, overrides: Partial<ProjectWire> = {}) =>
+  makeProject({
     source_id: id,
-    version: 1,
     source_updated_at: '2026-03-02T09:00:00+07:00',
-    project_code: `DA-${randomUUID().slice(0, 6)}`,
     name: 'Cụm công nghiệp',
     sector: 'Công nghiệp',
     funding_kind: 'non_budget',
     investor_name: 'Công ty cổ phần',
     investor_kind: 'enterprise',
     managing_agency_code: 'SCT',
-    unit_codes: ['05443'],
     total_investment_vnd: 300_000_000_000,
-    stage: 'in_implementation',
-    planned_completion: '2027-12-31',
     progress_planned_pct: 50,
     progress_actual_pct: 45,
     last_update_at: '2026-03-02T09:00:00+07:00',
-    last_update_kind: 'data',
     ...overrides,
   });
-}
 
 describe.each(BACKENDS)('SLA reads of documents and projects on %s', (backend) => {
   let db: Db;

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  DocumentRecord,
   loadMetricCatalogue,
   loadRules,
   loadWorkingCalendar,
@@ -11,7 +9,7 @@ import {
   type AlertRule,
   type Db,
 } from '@ioc/core';
-import { BACKENDS } from '@ioc/core/testing';
+import { BACKENDS, makeDocument } from '@ioc/core/testing';
 import { createLogger } from '../logging/logger';
 import { AlertEngine } from './alert-engine';
 import { fakeClock, makeDossier, openAlertTestStore, waitFor, type FakeClock } from './alert-test-support';
@@ -26,20 +24,8 @@ const dos01 = shipped.find((r) => r.id === 'DOS-01')!;
 const rules: AlertRule[] = [dos01, { ...dos01, id: 'BR-001', groupBy: 'unit' } as AlertRule, { ...dos01, id: 'BR-002' }];
 
 /** An incoming document of STP due 20/03: another source's write, for no rule of these. */
-const makeDocument = () =>
-  DocumentRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-03-09T09:00:00+07:00',
-    direction: 'incoming',
-    agency_code: 'STP',
-    document_type: 'Công văn',
-    summary: 'Về việc rà soát thủ tục hành chính',
-    urgency: 'normal',
-    received_at: '2026-03-09T08:30:00+07:00',
-    deadline_at: '2026-03-20T17:00:00+07:00',
-    status: 'assigned',
-  });
+const stpDocument = () =>
+  makeDocument({ agency_code: 'STP', summary: 'Về việc rà soát thủ tục hành chính', deadline_at: '2026-03-20T17:00:00+07:00' });
 
 describe.each(BACKENDS)('AlertEngine evaluation after evaluation on %s', (backend) => {
   let db: Db;
@@ -157,7 +143,7 @@ describe.each(BACKENDS)('AlertEngine evaluation after evaluation on %s', (backen
     expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: true, dossiersRead: 2 });
 
     // Another source's commit (documents, read by no rule here) also makes the next tick read again.
-    await writeDocumentBatch(db, calendar, 'qlvb', [makeDocument()], null);
+    await writeDocumentBatch(db, calendar, 'qlvb', [stpDocument()], null);
     clock.set('2026-03-10T17:01:31+07:00');
     expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 2 });
     expect(await stored()).toEqual([

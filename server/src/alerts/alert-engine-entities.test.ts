@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  DocumentRecord,
-  ProjectRecord,
   loadMetricCatalogue,
   loadRules,
   loadWorkingCalendar,
@@ -14,7 +11,7 @@ import {
   type DocumentWire,
   type ProjectWire,
 } from '@ioc/core';
-import { BACKENDS } from '@ioc/core/testing';
+import { BACKENDS, makeDocument, makeProject } from '@ioc/core/testing';
 import { createLogger } from '../logging/logger';
 import { AlertEngine } from './alert-engine';
 import { fakeClock, openAlertTestStore, waitFor, type FakeClock } from './alert-test-support';
@@ -29,17 +26,11 @@ const shipped = await loadRules(metrics);
 const logger = createLogger('silent');
 const pick = (...ids: string[]): AlertRule[] => shipped.filter((r) => ids.includes(r.id));
 
-/** An incoming document of STP, assigned, due Tuesday 10/03/2026 17:00. */
-function makeDocument(overrides: Partial<DocumentWire> = {}) {
-  return DocumentRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-03-09T09:00:00+07:00',
-    direction: 'incoming',
+/** An incoming document of STP, registered and assigned on Monday 09/03/2026, due Tuesday 10/03/2026 17:00. */
+const assignedDocument = (overrides: Partial<DocumentWire> = {}) =>
+  makeDocument({
     agency_code: 'STP',
-    document_type: 'Công văn',
     summary: 'Về việc rà soát thủ tục hành chính',
-    urgency: 'normal',
     received_via: 'axis',
     received_at: '2026-03-09T08:30:00+07:00',
     registered_at: '2026-03-09T09:00:00+07:00',
@@ -48,32 +39,16 @@ function makeDocument(overrides: Partial<DocumentWire> = {}) {
     status: 'assigned',
     ...overrides,
   });
-}
 
 /** An active project of SXD on schedule, last updated 05/02/2026 (in the cycle that closed on 10/02). */
-function makeProject(overrides: Partial<ProjectWire> = {}) {
-  return ProjectRecord.parse({
-    source_id: randomUUID(),
-    version: 1,
-    source_updated_at: '2026-02-05T09:00:00+07:00',
-    project_code: `DA-${randomUUID().slice(0, 6)}`,
-    name: 'Đường liên xã',
-    sector: 'Giao thông',
-    funding_kind: 'public_investment',
-    investor_name: 'Ban QLDA',
-    investor_kind: 'state_agency',
+const activeProject = (overrides: Partial<ProjectWire> = {}) =>
+  makeProject({
     managing_agency_code: 'SXD',
-    unit_codes: ['05443'],
-    total_investment_vnd: 100_000_000_000,
     stage: 'in_implementation',
-    planned_completion: '2027-12-31',
-    progress_planned_pct: 40,
-    progress_actual_pct: 35,
+    source_updated_at: '2026-02-05T09:00:00+07:00',
     last_update_at: '2026-02-05T09:00:00+07:00',
-    last_update_kind: 'data',
     ...overrides,
   });
-}
 
 describe.each(BACKENDS)('AlertEngine with document and project rules on %s', (backend) => {
   let db: Db;
@@ -117,9 +92,9 @@ describe.each(BACKENDS)('AlertEngine with document and project rules on %s', (ba
 
   it('DOC-01: a document due at 17:00 fires on the clock alone, and resolves once completed', async () => {
     clock = fakeClock('2026-03-10T16:59:59+07:00');
-    const due = makeDocument();
-    const later = makeDocument({ deadline_at: '2026-03-20T17:00:00+07:00' });
-    const done = makeDocument({ status: 'completed', completed_at: '2026-03-10T11:00:00+07:00' });
+    const due = assignedDocument();
+    const later = assignedDocument({ deadline_at: '2026-03-20T17:00:00+07:00' });
+    const done = assignedDocument({ status: 'completed', completed_at: '2026-03-10T11:00:00+07:00' });
     await writeDocumentBatch(db, calendar, 'qlvb', [due, later, done], null);
     const e = await start(pick('DOC-01'), 100);
 
@@ -152,7 +127,7 @@ describe.each(BACKENDS)('AlertEngine with document and project rules on %s', (ba
 
   it('DOC-01: a deadline before Tết counts working days: 1 day over on Mon 23/02, critical at 5 on Fri 27/02', async () => {
     clock = fakeClock('2026-02-23T17:00:00+07:00');
-    await writeDocumentBatch(db, calendar, 'qlvb', [makeDocument({ deadline_at: '2026-02-13T17:00:00+07:00' })], null);
+    await writeDocumentBatch(db, calendar, 'qlvb', [assignedDocument({ deadline_at: '2026-02-13T17:00:00+07:00' })], null);
     const e = await start(pick('DOC-01'));
     await e.evaluateNow();
     expect(await active('DOC-01|agency=STP')).toMatchObject({ severity: 'warning', details: { overdueWorkingDays: 1 } });
@@ -166,11 +141,11 @@ describe.each(BACKENDS)('AlertEngine with document and project rules on %s', (ba
 
   it('PRJ-02: an agency with no update since 05/02 is not late on the 9th, fires on the 11th, and clears when it updates', async () => {
     clock = fakeClock('2026-03-09T12:00:00+07:00');
-    const sxd = [makeProject(), makeProject()];
+    const sxd = [activeProject(), activeProject()];
     // STP updated one of its projects in the cycle, the other not: one update is enough (P3).
     const stp = [
-      makeProject({ managing_agency_code: 'STP' }),
-      makeProject({ managing_agency_code: 'STP', last_update_at: '2026-02-20T09:00:00+07:00' }),
+      activeProject({ managing_agency_code: 'STP' }),
+      activeProject({ managing_agency_code: 'STP', last_update_at: '2026-02-20T09:00:00+07:00' }),
     ];
     await writeProjectBatch(db, 'csdldt', [...sxd, ...stp], null);
     const e = await start(pick('PRJ-01', 'PRJ-02'));
@@ -208,9 +183,9 @@ describe.each(BACKENDS)('AlertEngine with document and project rules on %s', (ba
 
   it('PRJ-01 and PRJ-02 together: a delayed project read for PRJ-01 does not make its up-to-date agency late', async () => {
     clock = fakeClock('2026-03-11T08:00:00+07:00');
-    const delayed = makeProject({ behind_schedule: true, delay_reason: 'Vướng giải phóng mặt bằng' });
-    const updated = makeProject({ last_update_at: '2026-03-02T09:00:00+07:00' });
-    const finished = makeProject({ stage: 'completed', actual_completion: '2026-01-15', behind_schedule: true });
+    const delayed = activeProject({ behind_schedule: true, delay_reason: 'Vướng giải phóng mặt bằng' });
+    const updated = activeProject({ last_update_at: '2026-03-02T09:00:00+07:00' });
+    const finished = activeProject({ stage: 'completed', actual_completion: '2026-01-15', behind_schedule: true });
     await writeProjectBatch(db, 'csdldt', [delayed, updated, finished], null);
     const e = await start(pick('PRJ-01', 'PRJ-02'));
     expect(await e.evaluateNow()).toMatchObject({ projectsRead: 1, instances: 1 });
