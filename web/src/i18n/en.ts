@@ -24,8 +24,14 @@ const en: MessageSchema = {
     updatedAt: 'Data updated at {time}',
     updatedAtDay: 'Data updated at {time} on {date}',
     never: 'No data received from the source system yet',
-    warning: 'Data {minutes} min behind',
-    critical: 'Data stale: {minutes} min',
+    warning: 'Data {age} behind',
+    critical: 'Data stale: {age}',
+    age: {
+      minutes: '{minutes} min',
+      hours: '{hours} h {minutes} min',
+      day: '{days} day',
+      days: '{days} days',
+    },
   },
   kpi: {
     received: 'Dossiers received today',

@@ -22,8 +22,14 @@ const vi = {
     updatedAt: 'Dữ liệu cập nhật lúc {time}',
     updatedAtDay: 'Dữ liệu cập nhật lúc {time} ngày {date}',
     never: 'Chưa nhận được dữ liệu từ hệ thống nguồn',
-    warning: 'Dữ liệu chậm {minutes} phút',
-    critical: 'Dữ liệu quá cũ: {minutes} phút',
+    warning: 'Dữ liệu chậm {age}',
+    critical: 'Dữ liệu quá cũ: {age}',
+    age: {
+      minutes: '{minutes} phút',
+      hours: '{hours} giờ {minutes} phút',
+      day: '{days} ngày',
+      days: '{days} ngày',
+    },
   },
   kpi: {
     received: 'Hồ sơ tiếp nhận hôm nay',

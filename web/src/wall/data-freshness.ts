@@ -13,3 +13,14 @@ export function dataFreshness(updatedAt: string | null, now: Date): { level: Fre
     ageMinutes >= DOSSIER_FRESHNESS_MINUTES.critical ? 'critical' : ageMinutes >= DOSSIER_FRESHNESS_MINUTES.warning ? 'warning' : 'fresh';
   return { level, ageMinutes };
 }
+
+/** An age as a person reads it on the wall: minutes below an hour, hours and minutes below a day, else whole days. */
+export type AgeParts =
+  { unit: 'minutes'; minutes: number } | { unit: 'hours'; hours: number; minutes: number } | { unit: 'days'; days: number };
+
+export function ageParts(ageMinutes: number): AgeParts {
+  const minutes = Math.floor(ageMinutes);
+  if (minutes < 60) return { unit: 'minutes', minutes };
+  if (minutes < 24 * 60) return { unit: 'hours', hours: Math.floor(minutes / 60), minutes: minutes % 60 };
+  return { unit: 'days', days: Math.floor(minutes / (24 * 60)) };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeCatalogue, makeRow } from '../testing/factories';
-import { dataFreshness } from './data-freshness';
+import { ageParts, dataFreshness } from './data-freshness';
 import { buildWallView, onTimeTone, overdueSeverity } from './wall-view';
 
 describe('buildWallView', () => {
@@ -73,5 +73,18 @@ describe('dataFreshness', () => {
 
   it('has no level before any data', () => {
     expect(dataFreshness(null, now)).toEqual({ level: 'none', ageMinutes: null });
+  });
+});
+
+describe('ageParts', () => {
+  it.each([
+    [0, { unit: 'minutes', minutes: 0 }],
+    [59.9, { unit: 'minutes', minutes: 59 }],
+    [60, { unit: 'hours', hours: 1, minutes: 0 }],
+    [25 * 60 - 1, { unit: 'days', days: 1 }],
+    [24 * 60 - 1, { unit: 'hours', hours: 23, minutes: 59 }],
+    [373_892, { unit: 'days', days: 259 }],
+  ])('reads %d minutes as %j', (minutes, expected) => {
+    expect(ageParts(minutes)).toEqual(expected);
   });
 });
