@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../calendar/load-calendar';
-import { DossierRecord } from '../contracts/dossier';
+import { makeDossier } from '../../test/dossier-factory';
 import { BACKENDS, makeDocument, openTestDb } from '../testing';
 import { bumpDataVersion, readDataVersion } from './data-version.queries';
 import type { Db } from './db';
@@ -10,20 +10,11 @@ import { writeDossierBatch } from './dossier.queries';
 const cal = await loadWorkingCalendar();
 
 const dossier = (id: string, version = 1) =>
-  DossierRecord.parse({
+  makeDossier({
     source_id: id,
     version,
     source_updated_at: '2026-03-09T09:00:00+07:00',
-    dossier_code: `H19.${id}`,
-    procedure_code: '1.001234',
-    procedure_name: 'Cấp phiếu lý lịch tư pháp',
-    field_name: 'Lý lịch tư pháp',
-    online_level: 'full',
-    receiving_unit_code: 'STP',
-    handling_agency_code: 'STP',
     unit_code: '19',
-    applicant_kind: 'citizen',
-    channel: 'online',
     received_at: '2026-03-09T09:00:00+07:00',
     time_limit: 1.5,
     time_limit_unit: 'working_day',
