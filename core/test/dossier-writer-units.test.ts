@@ -124,7 +124,7 @@ describe.each(BACKENDS)('dossier writer on %s', (backend) => {
     const rows = await quarantined(t.db);
     expect(rows.map((r) => r.source_id)).toEqual(['expired', 'unknown']);
     expect(rows[0]!.reason).toBe(
-      'unit_code: Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của hồ sơ là 10/03/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.',
+      'unit_code: Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của bản ghi là 10/03/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.',
     );
     expect(rows[1]!.reason).toContain('05999 không có trong danh mục');
     const cursor = await t.db.query<{ cursor_id: string }>("select cursor_id from ingest_checkpoint where source = 'dvc'");

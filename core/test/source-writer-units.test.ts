@@ -16,7 +16,7 @@ const cal = await loadWorkingCalendar();
 
 /** What a person reads for 05449 on 10/03/2026: the old P. Phan Đình Phùng ended, its successor is 05443. */
 const EXPIRED_05449 =
-  'Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của hồ sơ là 10/03/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.';
+  'Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của bản ghi là 10/03/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.';
 
 /** A registered incoming document of the commune's People's Committee, received 10/03/2026, with no deadline. */
 const incoming = (overrides: Partial<DocumentWire> = {}) =>

@@ -49,9 +49,9 @@ export const messagesVi: Record<string, string> = {
   'dashboard.rangeTooLong':
     'Khoảng thời gian quá dài cho bước {bucket}: {points} điểm, tối đa {max}. Hãy chọn bước lớn hơn hoặc khoảng ngắn hơn.',
   'unit.codeUnknown':
-    'Mã đơn vị hành chính {unitCode} không có trong danh mục đơn vị hành chính (ngày của hồ sơ: {eventDate}). Hãy sửa mã tại hệ thống nguồn.',
+    'Mã đơn vị hành chính {unitCode} không có trong danh mục đơn vị hành chính (ngày của bản ghi: {eventDate}). Hãy sửa mã tại hệ thống nguồn.',
   'unit.codeExpired':
-    'Mã đơn vị {unitCode} ({unitName}) không còn hiệu lực từ {validTo}, nhưng ngày của hồ sơ là {eventDate}. Mã hiện hành thay thế: {successors}. Hãy cập nhật mã tại hệ thống nguồn.',
+    'Mã đơn vị {unitCode} ({unitName}) không còn hiệu lực từ {validTo}, nhưng ngày của bản ghi là {eventDate}. Mã hiện hành thay thế: {successors}. Hãy cập nhật mã tại hệ thống nguồn.',
   'unit.codeNotYetValid':
-    'Mã đơn vị {unitCode} ({unitName}) chỉ có hiệu lực từ {validFrom}, nhưng ngày của hồ sơ là {eventDate}. Hãy kiểm tra mã hoặc ngày tại hệ thống nguồn.',
+    'Mã đơn vị {unitCode} ({unitName}) chỉ có hiệu lực từ {validFrom}, nhưng ngày của bản ghi là {eventDate}. Hãy kiểm tra mã hoặc ngày tại hệ thống nguồn.',
 };

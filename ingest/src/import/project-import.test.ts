@@ -186,7 +186,7 @@ describe.each(BACKENDS)('importProjects on %s', (backend) => {
         'DA-041',
         'rejected',
         [
-          '«Mã xã/phường»: Mã đơn vị hành chính 05999 không có trong danh mục đơn vị hành chính (ngày của hồ sơ: 05/11/2026). Hãy sửa mã tại hệ thống nguồn.',
+          '«Mã xã/phường»: Mã đơn vị hành chính 05999 không có trong danh mục đơn vị hành chính (ngày của bản ghi: 05/11/2026). Hãy sửa mã tại hệ thống nguồn.',
         ],
       ],
       [4, 'DA-042', 'accepted', []],
@@ -195,7 +195,7 @@ describe.each(BACKENDS)('importProjects on %s', (backend) => {
         'DA-042',
         'rejected',
         [
-          '«Mã xã/phường»: Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của hồ sơ là 05/11/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.',
+          '«Mã xã/phường»: Mã đơn vị 05449 (Phường Phan Đình Phùng) không còn hiệu lực từ 01/07/2025, nhưng ngày của bản ghi là 05/11/2026. Mã hiện hành thay thế: 05443. Hãy cập nhật mã tại hệ thống nguồn.',
         ],
       ],
     ]);
