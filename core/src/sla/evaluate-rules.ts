@@ -178,7 +178,13 @@ const beyond = (value: { numerator: number; denominator: number }, t: { below?: 
   return t.below !== undefined ? c < 0 : c > 0;
 };
 
-/** An instance of one record's worth: a metric value or a source. */
+const NO_LINKS: readonly string[] = Object.freeze([]);
+
+/**
+ * An instance of one record's worth: a metric value or a source. Like `groupInstance`, the instance last made for the
+ * rule and group is handed out again while nothing in it changed, so a steady metric alert is the same object tick
+ * after tick (`SteadyRules` then passes its rule without a look at its alerts).
+ */
 function singleInstance(
   rule: AlertRule,
   group: Record<string, string>,
@@ -187,17 +193,33 @@ function singleInstance(
   agencyCode: string | null = null,
   unitCode: string | null = null,
 ): AlertInstance {
-  return {
-    ruleId: rule.id,
+  // A rule groups its single instances one way: per agency, per source, or one for the province.
+  const identity = groupIdentity(rule, agencyCode ?? group.source ?? '', () => ({
     dedupKey: dedupKeyOf(rule.id, group),
+    labels: { ...rule.labels, ...group },
+  }));
+  const last = identity.last;
+  if (
+    last !== undefined &&
+    last.severity === severity &&
+    last.agencyCode === agencyCode &&
+    last.unitCode === unitCode &&
+    sameRecord(last.details, details)
+  )
+    return last;
+  const instance: AlertInstance = {
+    ruleId: rule.id,
+    dedupKey: identity.dedupKey,
     severity,
     agencyCode,
     unitCode,
-    labels: { ...rule.labels, ...group },
+    labels: identity.labels,
     count: 1,
-    linkedIds: [],
+    linkedIds: NO_LINKS,
     details,
   };
+  identity.last = instance;
+  return instance;
 }
 
 function evaluateMetricRule(rule: Extract<AlertRule, { kind: 'metric_threshold' }>, snapshot: SlaSnapshot): AlertInstance[] {
@@ -300,30 +322,49 @@ function openDossiersOf(dossiers: readonly SlaDossier[]): readonly SlaDossier[] 
  * from `calendar` (a deadline crossing Tết or a weekend counts working days only).
  */
 export function evaluateRules(rules: readonly AlertRule[], snapshot: SlaSnapshot, now: Date, calendar: WorkingCalendar): AlertInstance[] {
-  const clock = new WorkingClock(calendar, now);
-  const open = openDossiersOf(snapshot.dossiers);
-  return sortedByDedupKey(
-    rules,
-    rules.flatMap((rule) => evaluateRule(rule, snapshot, open, clock)),
-  );
+  return sortedByDedupKey(rules, evaluateEachRule(rules, snapshot, now, calendar));
 }
 
-/** The order the last sort of each rule list's instances gave: their dedup keys as made, and the sorted positions. */
-const lastOrders = new WeakMap<readonly AlertRule[], { keys: readonly string[]; order: readonly number[] }>();
+/** Each rule's instances at `now`, one array per rule in the order of `rules` (`evaluateRules`, unsorted and unmerged). */
+export function evaluateEachRule(
+  rules: readonly AlertRule[],
+  snapshot: SlaSnapshot,
+  now: Date,
+  calendar: WorkingCalendar,
+): AlertInstance[][] {
+  const clock = new WorkingClock(calendar, now);
+  const open = openDossiersOf(snapshot.dossiers);
+  return rules.map((rule) => evaluateRule(rule, snapshot, open, clock));
+}
+
+/** The last sort of each rule list's instances: the instances as made, rule by rule, and the sorted result. */
+const lastSorts = new WeakMap<
+  readonly AlertRule[],
+  { made: readonly AlertInstance[]; keys: readonly string[]; order: readonly number[]; sorted: AlertInstance[] }
+>();
 
 /**
- * `instances` sorted by dedup key. Rules make their instances in the same order tick after tick (rule by rule, group by
- * group), so when the keys come out as last time the last order is applied again instead of sorting thousands of
- * instances anew; any other key sequence is sorted.
+ * The rules' instances merged and sorted by dedup key. Rules make their instances in the same order tick after tick
+ * (rule by rule, group by group), and an unchanged instance is the very object of the last tick (`groupInstance`):
+ * when every one is, the last sorted array is handed out again, without reading an instance; when the keys come out
+ * as last time, the last order is applied again; any other key sequence is sorted. Callers must not change the array.
  */
-function sortedByDedupKey(rules: readonly AlertRule[], instances: AlertInstance[]): AlertInstance[] {
-  const last = lastOrders.get(rules);
-  if (last && last.keys.length === instances.length && instances.every((i, n) => i.dedupKey === last.keys[n]))
-    return last.order.map((n) => instances[n]!);
-  const keys = instances.map((i) => i.dedupKey);
+export function sortedByDedupKey(rules: readonly AlertRule[], perRule: readonly (readonly AlertInstance[])[]): AlertInstance[] {
+  const made = perRule.flat();
+  const last = lastSorts.get(rules);
+  if (last && last.made.length === made.length) {
+    if (made.every((instance, n) => instance === last.made[n])) return last.sorted;
+    if (made.every((instance, n) => instance.dedupKey === last.keys[n])) {
+      const sorted = last.order.map((n) => made[n]!);
+      lastSorts.set(rules, { ...last, made, sorted });
+      return sorted;
+    }
+  }
+  const keys = made.map((i) => i.dedupKey);
   const order = keys.map((_, n) => n).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-  lastOrders.set(rules, { keys, order });
-  return order.map((n) => instances[n]!);
+  const sorted = order.map((n) => made[n]!);
+  lastSorts.set(rules, { made, keys, order, sorted });
+  return sorted;
 }
 
 /**

@@ -16,18 +16,24 @@ export function sameRecord(a: Readonly<Record<string, unknown>>, b: Readonly<Rec
 
 /**
  * Whether `nextAlertState(previous, evaluation, now)` would leave this alert exactly as it is but for
- * `lastEvaluatedAt`: firing, still in breach with the same severity, count, records, details, labels and silences,
- * its firing already announced (or not to be), so nothing is recorded, announced or shown as changed. The store keeps
- * no row change for such an alert (`saveAlertWrites`), so an evaluator may keep the state it has instead of making a
- * new one; most alerts are in this state on most ticks. Anything else (pending, resolving, a rise or fall, one more
- * or one fewer record, a silence starting or ending) answers false and goes through the state machine.
+ * `lastEvaluatedAt`: still in breach with the same severity, count, records, details, labels and silences, and
+ * either firing with its firing already announced (or not to be), or pending with its `for` not yet elapsed at `now`.
+ * Nothing is then recorded, announced or shown as changed, and the store keeps no row change for it
+ * (`saveAlertWrites`), so an evaluator may keep the state it has instead of making a new one; most alerts are in this
+ * state on most ticks. Anything else (resolving, a rise or fall, one more or one fewer record, a silence starting or
+ * ending, a pending alert whose `for` has run) answers false and goes through the state machine.
  */
-export function isSteadyFiring(previous: AlertState, e: AlertEvaluation): boolean {
+export function isSteadyAlert(previous: AlertState, e: AlertEvaluation, now: Date): boolean {
   const i = e.instance;
-  if (previous.state !== 'firing' || i === null || e.ruleRemoved) return false;
-  if (previous.resolvingSince !== null || previous.resolvedAt !== null) return false;
-  // Not yet announced and now announceable (a silence just ended): this evaluation announces it.
-  if (!previous.notified && e.notify && e.silenceIds.length === 0) return false;
+  if (i === null || e.ruleRemoved) return false;
+  if (previous.state === 'pending') {
+    // At `startedAt + for` it fires: from then on it is a transition, never steady.
+    if (now.getTime() - previous.startedAt.getTime() >= e.forMilliseconds) return false;
+  } else {
+    if (previous.state !== 'firing' || previous.resolvingSince !== null || previous.resolvedAt !== null) return false;
+    // Not yet announced and now announceable (a silence just ended): this evaluation announces it.
+    if (!previous.notified && e.notify && e.silenceIds.length === 0) return false;
+  }
   return (
     i.severity === previous.severity &&
     i.count === previous.count &&

@@ -20,6 +20,7 @@ import {
   type StoredAlert,
   isActiveState,
   type MetricSample,
+  SteadyRules,
 } from '@ioc/core';
 import { LeadershipLost, type Leadership } from './leadership';
 import { applyIncidents, type IncidentOutcome } from './alert-incidents';
@@ -107,6 +108,8 @@ export class AlertEngine {
   private activeAlerts: Map<string, StoredAlert> | null = null;
   private readonly entities: EntityReadCache;
   private readonly rollups: RollupWindowCache;
+  /** The rules whose alerts were all steady, valid only with `activeAlerts` (the very map) between ticks. */
+  private readonly steadyRules = new SteadyRules<StoredAlert>();
 
   constructor(private readonly o: AlertEngineOptions) {
     this.log = o.logger.child({ component: 'alerts' });
@@ -232,6 +235,7 @@ export class AlertEngine {
       calendar: this.o.calendar,
       // Most alerts stay as they are on most ticks: they are kept as read, with nothing made, compared or written.
       omitSteady: true,
+      steadyRules: this.steadyRules,
     });
     const writes: AlertWrite[] = [];
     const changes: AlertChange[] = [];
@@ -300,7 +304,7 @@ export class AlertEngine {
       documentsRead: entities.reads.documents.length,
       projectsRead: entities.reads.projects.length,
       entitiesReused: entities.reused,
-      instances: tick.instances.length,
+      instances: tick.instanceCount,
       transitions: writes.filter((w) => w.transition).length,
       changes,
       alerts: changedAlerts,
