@@ -136,6 +136,24 @@ describe('evaluateRules: PRJ-01 projects behind schedule [000 Art 4.2]', () => {
     });
     expect(evaluate(prj01, projects, '2026-03-11T00:00')[0]?.severity).toBe('critical');
   });
+
+  it('follows the date with one read kept across ticks: the same instance all day, the next day as it is then', () => {
+    const projects = [makeProject({ planned_completion: '2025-03-10' }), makeProject({ planned_completion: '2026-03-11' })];
+    const snapshot = makeSnapshot({ projects, projectAgencyLastUpdates: projectAgencyLastUpdates(projects) });
+    const [morning] = evaluateRules(prj01, snapshot, at('2026-03-10T09:00'), cal);
+    expect(morning).toMatchObject({ severity: 'warning', count: 1, details: { maxDaysPastPlannedCompletion: 365 } });
+    expect(evaluateRules(prj01, snapshot, at('2026-03-10T23:59:59'), cal)[0]).toBe(morning);
+    expect(evaluateRules(prj01, snapshot, at('2026-03-11T00:00'), cal)[0]).toMatchObject({
+      severity: 'critical',
+      count: 1,
+      details: { maxDaysPastPlannedCompletion: 366 },
+    });
+    expect(evaluateRules(prj01, snapshot, at('2026-03-12T00:00'), cal)[0]).toMatchObject({ count: 2 });
+    // PRJ-02 on the same read: the deadline at 00:00 on the 10th.
+    const prj02 = [rule('PRJ-02')];
+    expect(evaluateRules(prj02, snapshot, at('2026-03-09T23:59:59'), cal)).toEqual([]);
+    expect(evaluateRules(prj02, snapshot, at('2026-03-10T00:00'), cal)).toMatchObject([{ dedupKey: 'PRJ-02|agency=SXD', count: 2 }]);
+  });
 });
 
 describe('projectReadPlan', () => {

@@ -103,10 +103,23 @@ export function evaluateProjectRule(
   timeZone: string,
   agencyUnitCodes: ReadonlyMap<string, string>,
 ): AlertInstance[] {
-  const today = localDateOf(now, timeZone);
-  const window = rule.kind === 'project_update_missed' ? updateWindow(rule, now, timeZone) : null;
+  const { today, window } = instantOf(rule, now, timeZone);
   if (rule.kind === 'project_update_missed' && !window) return [];
-  return projectGroups(rule, projects, agencyLastUpdates, now, timeZone, window).map((g) => {
+  // Everything below follows from the day and the cycle window, not the instant: within a day, with the same read,
+  // the rule's instances are the same (two hundred rules, thousands of projects, every 30 s tick).
+  const windowKey = window ? `${window.since.getTime()}|${window.daysPastDeadline}` : '';
+  const last = lastResults.get(rule);
+  if (
+    last !== undefined &&
+    last.projects === projects &&
+    last.updates === agencyLastUpdates &&
+    last.unitCodes === agencyUnitCodes &&
+    last.today === today &&
+    last.timeZone === timeZone &&
+    last.windowKey === windowKey
+  )
+    return last.instances;
+  const instances = projectGroups(rule, projects, agencyLastUpdates, now, timeZone, window).map((g) => {
     const count = g.ids.length;
     const severity = severityOf<ProjectRule>(rule, (when) => {
       if (when.countAtLeast !== undefined) return count >= when.countAtLeast;
@@ -122,6 +135,34 @@ export function evaluateProjectRule(
     const unitCode = g.agencyCode === null ? null : (agencyUnitCodes.get(g.agencyCode) ?? null);
     return groupInstance(rule, g, { severity, unitCode, details });
   });
+  lastResults.set(rule, { projects, updates: agencyLastUpdates, unitCodes: agencyUnitCodes, today, timeZone, windowKey, instances });
+  return instances;
+}
+
+/** Each rule's last instances, with what they were made from; callers must not change the array. */
+const lastResults = new WeakMap<
+  ProjectRule,
+  {
+    projects: readonly SlaProject[];
+    updates: ReadonlyMap<string, Date | null>;
+    unitCodes: ReadonlyMap<string, string>;
+    today: LocalDate;
+    timeZone: string;
+    windowKey: string;
+    instances: AlertInstance[];
+  }
+>();
+
+/** The local date and the rule's update window at one instant, worked out once per instant for all copies of a rule. */
+let lastInstant: { at: number; timeZone: string; today: LocalDate; windows: Map<string, ReturnType<typeof updateWindow>> } | null = null;
+function instantOf(rule: ProjectRule, now: Date, timeZone: string): { today: LocalDate; window: ReturnType<typeof updateWindow> } {
+  if (!lastInstant || lastInstant.at !== now.getTime() || lastInstant.timeZone !== timeZone)
+    lastInstant = { at: now.getTime(), timeZone, today: localDateOf(now, timeZone), windows: new Map() };
+  if (rule.kind !== 'project_update_missed') return { today: lastInstant.today, window: null };
+  const key = String(rule.remindDaysBefore ?? '');
+  let window = lastInstant.windows.get(key);
+  if (window === undefined) lastInstant.windows.set(key, (window = updateWindow(rule, now, timeZone)));
+  return { today: lastInstant.today, window };
 }
 
 /**
