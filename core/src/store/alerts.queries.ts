@@ -36,11 +36,15 @@ interface SlaDossierRow {
  * The open dossiers the SLA rules can need (`dossierReadPlan`): due by `dueBefore`, or asked for supplementation at
  * least `minSupplementRequests` times. Only open dossiers are read, through the partial index `dossier_open_by_agency`
  * (`finished_at is null and received_at is not null`), so the read follows the open backlog, not all history.
+ * With `dueAfter`: only those the plan adds to a read made with `dueBefore = dueAfter` and the same
+ * `minSupplementRequests` (due in `(dueAfter, dueBefore]` and not asked that often), for a reader that extends a read
+ * it keeps while nothing was written.
  */
 export async function readSlaDossiers(
   db: Queryable,
   plan: { dueBefore: Date | null; minSupplementRequests: number | null },
   signal?: AbortSignal,
+  dueAfter: Date | null = null,
 ): Promise<SlaDossier[]> {
   if (plan.dueBefore === null && plan.minSupplementRequests === null) return [];
   const res = await db.query<SlaDossierRow>(
@@ -48,8 +52,11 @@ export async function readSlaDossiers(
             handling_agency_code, receiving_unit_code, unit_code
      from dossier
      where finished_at is null and received_at is not null and status = any($1::text[])
-       and (due_at <= $2::timestamptz or jsonb_array_length(supplement_periods) >= $3::int)`,
-    [OPEN_DOSSIER_STATUSES, plan.dueBefore, plan.minSupplementRequests],
+       and case when $4::timestamptz is null
+             then (due_at <= $2::timestamptz or jsonb_array_length(supplement_periods) >= $3::int)
+             else (due_at > $4::timestamptz and due_at <= $2::timestamptz
+                   and not coalesce(jsonb_array_length(supplement_periods) >= $3::int, false)) end`,
+    [OPEN_DOSSIER_STATUSES, plan.dueBefore, plan.minSupplementRequests, dueAfter],
     { signal },
   );
   return res.rows.map((r) => ({
@@ -306,7 +313,7 @@ const sameIds = (a: readonly string[], b: readonly string[]) => a === b || (a.le
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** Whether a write changes the row beyond `last_evaluated_at` (most evaluations change nothing else for most alerts). */
-function changesRow(w: AlertWrite): boolean {
+export function changesAlertRow(w: AlertWrite): boolean {
   const a = w.previous;
   const b = w.state;
   if (!a) return true;
@@ -374,7 +381,7 @@ const WRITTEN = `severity, state, agency_code, unit_code, labels, count, linked_
  */
 export async function saveAlertWrites(tx: Queryable, writes: readonly AlertWrite[]): Promise<Map<string, number>> {
   const inserts = writes.filter((w) => w.revision === null).map(recordOf);
-  const changed = writes.filter((w) => w.revision !== null && changesRow(w));
+  const changed = writes.filter((w) => w.revision !== null && changesAlertRow(w));
   // An update sends the linked records and labels only when they changed (null: keep the stored ones). Every few
   // minutes thousands of alerts change only their details (one more hundredth of a working day overdue, all at
   // once since due dates share session ends), and re-sending every id of each was most of such a tick's write.

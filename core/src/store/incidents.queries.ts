@@ -296,6 +296,14 @@ export async function readAckOverdueIncidents(db: Queryable, now: Date): Promise
   return res.rows.map(incidentOf);
 }
 
+/** Whether any incident is still `open` at or past its acknowledgement deadline (`readAckOverdueIncidents` would read one). */
+export async function hasAckOverdueIncidents(db: Queryable, now: Date): Promise<boolean> {
+  const res = await db.query<{ due: boolean }>(`select exists (select 1 from incident where state = 'open' and ack_due_at <= $1) as due`, [
+    now,
+  ]);
+  return res.rows[0]!.due;
+}
+
 /** The incident not yet closed of each of these alert groups, by dedup key. */
 export async function readUnclosedIncidentIds(db: Queryable, dedupKeys: readonly string[]): Promise<Map<string, string>> {
   if (dedupKeys.length === 0) return new Map();
