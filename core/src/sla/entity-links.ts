@@ -11,6 +11,14 @@ export interface LinkOrder<T> {
 }
 
 const orders = new WeakMap<readonly Linkable[], LinkOrder<Linkable>>();
+/** Each record's link id, made once: a read extended with a few rows keeps its records, and their ids stay the same strings. */
+const linkIds = new WeakMap<Linkable, string>();
+
+function linkIdOf(r: Linkable): string {
+  let id = linkIds.get(r);
+  if (id === undefined) linkIds.set(r, (id = `${r.source_system}/${r.source_id}`));
+  return id;
+}
 
 /**
  * `records` sorted by link id, with the ids, made once per array. Groupings walk records in this order, so each group's
@@ -22,7 +30,7 @@ const orders = new WeakMap<readonly Linkable[], LinkOrder<Linkable>>();
 export function linkOrder<T extends Linkable>(records: readonly T[]): LinkOrder<T> {
   let order = orders.get(records) as LinkOrder<T> | undefined;
   if (!order) {
-    const ids = records.map((r) => `${r.source_system}/${r.source_id}`);
+    const ids = records.map(linkIdOf);
     // Plain `<` on the strings: the order `Array.prototype.sort()` gives the ids (UTF-16 code units).
     const index = ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
     order = { records: index.map((i) => records[i]!), ids: index.map((i) => ids[i]!) };

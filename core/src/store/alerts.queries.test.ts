@@ -143,6 +143,18 @@ describe.each(BACKENDS)('alert queries on %s', (backend) => {
     expect(await read({ dueBefore: at('2026-03-12T00:00'), minSupplementRequests: null })).toEqual(['due-early']);
     expect(await read({ dueBefore: at('2026-03-12T00:00'), minSupplementRequests: 2 })).toEqual(['asked-twice', 'due-early']);
     expect(await read({ dueBefore: null, minSupplementRequests: null })).toEqual([]);
+    // Extending a read made up to 12/03 to 21/03: only what the wider bound adds, never a row the first read held.
+    const extend = async (dueAfter: Date, plan: { dueBefore: Date; minSupplementRequests: number | null }) =>
+      (await readSlaDossiers(db, plan, undefined, dueAfter))
+        .filter((d) => d.source_system === 'qry')
+        .map((d) => d.source_id)
+        .sort();
+    expect(await extend(at('2026-03-12T00:00'), { dueBefore: at('2026-03-21T00:00'), minSupplementRequests: null })).toEqual([
+      'asked-twice',
+      'due-later',
+    ]);
+    expect(await extend(at('2026-03-12T00:00'), { dueBefore: at('2026-03-21T00:00'), minSupplementRequests: 2 })).toEqual(['due-later']);
+    expect(await extend(at('2026-03-10T11:30'), { dueBefore: at('2026-03-12T00:00'), minSupplementRequests: 2 })).toEqual([]);
     const [asked] = (await readSlaDossiers(db, { dueBefore: null, minSupplementRequests: 2 })).filter((d) => d.source_id === 'asked-twice');
     expect(asked?.supplement_periods).toEqual([
       { requested_at: at('2026-03-09T10:00'), completed_at: at('2026-03-09T11:00') },

@@ -241,13 +241,21 @@ export async function documentHandlingMilestones(
 /**
  * The open incoming documents the SLA rules can need (`documentReadPlan`): a deadline by `deadlineBefore`. Read
  * through the partial index `document_open_by_agency`, so the read follows the open backlog, not all history.
+ * With `deadlineAfter`: only those with a deadline in `(deadlineAfter, deadlineBefore]`, for a reader that extends a
+ * read it keeps while nothing was written.
  */
-export async function readSlaDocuments(db: Queryable, plan: { deadlineBefore: Date | null }, signal?: AbortSignal): Promise<SlaDocument[]> {
+export async function readSlaDocuments(
+  db: Queryable,
+  plan: { deadlineBefore: Date | null },
+  signal?: AbortSignal,
+  deadlineAfter: Date | null = null,
+): Promise<SlaDocument[]> {
   if (plan.deadlineBefore === null) return [];
   const res = await db.query<SlaDocument>(
     `select source_system, source_id, direction, agency_code, urgency, status, deadline_at, completed_at from document
-     where direction = 'incoming' and completed_at is null and status <> 'returned' and deadline_at <= $1`,
-    [plan.deadlineBefore],
+     where direction = 'incoming' and completed_at is null and status <> 'returned' and deadline_at <= $1
+       and ($2::timestamptz is null or deadline_at > $2::timestamptz)`,
+    [plan.deadlineBefore, deadlineAfter],
     { signal },
   );
   return res.rows;

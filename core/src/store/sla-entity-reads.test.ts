@@ -73,6 +73,11 @@ describe.each(BACKENDS)('SLA reads of documents and projects on %s', (backend) =
     expect(ids(await readSlaDocuments(db, { deadlineBefore: at('2026-03-11T09:00') }))).toEqual(['due-tuesday']);
     const read = await readSlaDocuments(db, { deadlineBefore: at('2026-03-13T17:00') });
     expect(ids(read)).toEqual(['due-friday', 'due-tuesday']);
+    // Extending the read up to Wednesday to Friday: only what the wider bound adds.
+    expect(ids(await readSlaDocuments(db, { deadlineBefore: at('2026-03-13T17:00') }, undefined, at('2026-03-11T09:00')))).toEqual([
+      'due-friday',
+    ]);
+    expect(await readSlaDocuments(db, { deadlineBefore: at('2026-03-13T16:59') }, undefined, at('2026-03-10T17:00'))).toEqual([]);
     expect(read.find((d) => d.source_id === 'due-friday')).toEqual({
       source_system: 'qry',
       source_id: 'due-friday',

@@ -153,22 +153,25 @@ describe.each(BACKENDS)('AlertEngine evaluation after evaluation on %s', (backen
     ]);
   });
 
-  it('reads again once the clock passes what the kept read covers', async () => {
+  it('extends the kept read with only the rows the clock brings in, once it passes what the read covers', async () => {
     await engine.evaluateNow();
-    // Due 17:30: beyond the look-ahead of a read at 16:59:59, so not in it.
+    // Overdue already; and due 17:30, beyond the look-ahead of a read at 16:59:59, so not in it.
+    const early = makeDossier({ due_at: '2026-03-10T16:00:00+07:00' });
     const later = makeDossier({ due_at: '2026-03-10T17:30:00+07:00' });
-    await writeDossierBatch(db, 'dvc', [later], null);
-    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 0, instances: 0 });
-    clock.set('2026-03-10T17:05:00+07:00');
-    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: true, dossiersRead: 0, instances: 0 });
-
-    // 17:30:01 needs dossiers due by 17:30:01, more than the kept read holds: read again, and the dossier is overdue.
-    clock.set('2026-03-10T17:30:01+07:00');
+    await writeDossierBatch(db, 'dvc', [early, later], null);
     expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 1, instances: 3 });
-    expect((await stored()).map(([key, state, count]) => [key, state, count])).toEqual([
-      ['BR-001|unit=19', 'firing', 1],
-      ['BR-002|agency=STP', 'firing', 1],
-      ['DOS-01|agency=STP', 'firing', 1],
+    clock.set('2026-03-10T17:05:00+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: true, dossiersRead: 1, instances: 3 });
+
+    // 17:30:01 needs dossiers due by 17:30:01, more than the kept read holds: the read is extended (the overdue one
+    // once, not twice), and the later dossier is overdue too.
+    clock.set('2026-03-10T17:30:01+07:00');
+    expect(await engine.evaluateNow()).toMatchObject({ entitiesReused: false, dossiersRead: 2, instances: 3 });
+    const both = [`dvc/${early.source_id}`, `dvc/${later.source_id}`].sort();
+    expect(await stored()).toEqual([
+      ['BR-001|unit=19', 'firing', 2, both],
+      ['BR-002|agency=STP', 'firing', 2, both],
+      ['DOS-01|agency=STP', 'firing', 2, both],
     ]);
   });
 });
