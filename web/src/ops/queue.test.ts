@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ageMinutes, buildQueue, filtersFromQuery, filtersToQuery, minutesUntil } from './queue';
+import {
+  ageMinutes,
+  buildQueue,
+  FRESH_MILLISECONDS,
+  filtersFromQuery,
+  filtersToQuery,
+  freshIds,
+  minutesUntil,
+  queueAgencyCodes,
+} from './queue';
 import { durationParts, formatDateTime } from './ops-format';
 import { makeAlert, makeIncident } from './ops-factories';
 
@@ -38,6 +47,30 @@ describe('queue filters in the address', () => {
     const f = filtersFromQuery({ state: 'open', severity: 'loud', agency: 'SYT', incident: 'x' });
     expect(f).toEqual({ state: 'open', severity: null, agency: 'SYT' });
     expect(filtersToQuery(f, { incident: 'x', state: 'closed' })).toEqual({ incident: 'x', state: 'open', agency: 'SYT' });
+  });
+});
+
+describe('queueAgencyCodes', () => {
+  it('offers each agency concerned, assigned or alerted once, and keeps the one filtered on even when nothing lists it', () => {
+    const incidents = [
+      makeIncident({ agencyCode: 'STP', assignedAgencyCode: 'SYT' }),
+      makeIncident({ agencyCode: 'SYT', assignedAgencyCode: null }),
+      makeIncident({ agencyCode: null, assignedAgencyCode: null }),
+    ];
+    const alerts = [makeAlert({ agencyCode: 'SNV' }), makeAlert({ agencyCode: null })];
+    expect(queueAgencyCodes(incidents, alerts, { state: null, severity: null, agency: null }).sort()).toEqual(['SNV', 'STP', 'SYT']);
+    expect(queueAgencyCodes([], [], { state: null, severity: null, agency: 'SGD' })).toEqual(['SGD']);
+  });
+});
+
+describe('freshIds', () => {
+  it('marks what either store changed less than FRESH_MILLISECONDS ago, and no longer once that has passed', () => {
+    const now = new Date('2026-11-25T03:00:00.000Z');
+    const at = (ago: number) => now.getTime() - ago;
+    const incidents = { 'inc-new': at(1_000), 'inc-old': at(FRESH_MILLISECONDS) };
+    const alerts = { 'alert-new': at(FRESH_MILLISECONDS - 1) };
+    expect([...freshIds([incidents, alerts], now)].sort()).toEqual(['alert-new', 'inc-new']);
+    expect(freshIds([incidents, alerts], new Date(now.getTime() + FRESH_MILLISECONDS)).size).toBe(0);
   });
 });
 

@@ -72,6 +72,18 @@ export function buildQueue(incidents: readonly IncidentSummary[], alerts: readon
   return items.filter((item) => matches(item, filters)).sort(bySeverityThenNewest<QueueItem>((i) => i.at));
 }
 
+/** The agencies the agency filter offers: those of the incidents (concerned or assigned) and alerts, and the one filtered on. */
+export function queueAgencyCodes(incidents: readonly IncidentSummary[], alerts: readonly AlertView[], filters: QueueFilters): string[] {
+  const codes = new Set<string>();
+  for (const i of incidents) {
+    if (i.agencyCode) codes.add(i.agencyCode);
+    if (i.assignedAgencyCode) codes.add(i.assignedAgencyCode);
+  }
+  for (const a of alerts) if (a.agencyCode) codes.add(a.agencyCode);
+  if (filters.agency) codes.add(filters.agency);
+  return [...codes];
+}
+
 function matches(item: QueueItem, f: QueueFilters): boolean {
   if (f.severity && item.severity !== f.severity) return false;
   if (f.agency) {
@@ -81,6 +93,17 @@ function matches(item: QueueItem, f: QueueFilters): boolean {
   if (f.state === 'alert') return item.kind === 'alert';
   if (f.state) return item.kind === 'incident' && item.incident.state === f.state;
   return true;
+}
+
+/** How long an item changed by a live event stays highlighted as new. */
+export const FRESH_MILLISECONDS = 6_000;
+
+/** Ids whose last live change (`changedAt`, ms by id, one record per store) is less than FRESH_MILLISECONDS old. */
+export function freshIds(changedAt: readonly Readonly<Record<string, number>>[], now: Date): Set<string> {
+  const at = now.getTime();
+  const ids = new Set<string>();
+  for (const record of changedAt) for (const [id, changed] of Object.entries(record)) if (at - changed < FRESH_MILLISECONDS) ids.add(id);
+  return ids;
 }
 
 /** Whole minutes since `iso` at `now` (never negative). */
