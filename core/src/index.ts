@@ -87,6 +87,7 @@ export * from './contracts/kpi-sample';
 export * from './contracts/units';
 export * from './store/source-write.queries';
 export * from './store/data-version.queries';
+export * from './store/entity-versions';
 export * from './store/document.queries';
 export * from './store/project.queries';
 export * from './store/kpi-sample.queries';

@@ -1,4 +1,5 @@
 import type { Queryable } from './db';
+import { keysCondition, listEntityVersions, type EntityVersion, type RowScope, type VersionedRow } from './entity-versions';
 import { OPEN_DOSSIER_STATUSES, type DossierStatus } from '../contracts/dossier';
 import type { SlaDossier } from '../sla/dossier-sla';
 import type { SourceStatus } from '../sla/evaluate-rules';
@@ -32,6 +33,13 @@ interface SlaDossierRow {
   unit_code: string;
 }
 
+/** Open dossiers due by $2, or asked for supplementation at least $3 times ($1: the open statuses). */
+const SLA_DOSSIER_WHERE = `finished_at is null and received_at is not null and status = any($1::text[])
+  and (due_at <= $2::timestamptz or jsonb_array_length(supplement_periods) >= $3::int)`;
+
+type DossierPlan = { dueBefore: Date | null; minSupplementRequests: number | null };
+const dossierPlanParams = (plan: DossierPlan) => [OPEN_DOSSIER_STATUSES, plan.dueBefore, plan.minSupplementRequests];
+
 /**
  * The open dossiers the SLA rules can need (`dossierReadPlan`): due by `dueBefore`, or asked for supplementation at
  * least `minSupplementRequests` times. Only open dossiers are read, through the partial index `dossier_open_by_agency`
@@ -42,30 +50,49 @@ interface SlaDossierRow {
  */
 export async function readSlaDossiers(
   db: Queryable,
-  plan: { dueBefore: Date | null; minSupplementRequests: number | null },
+  plan: DossierPlan,
   signal?: AbortSignal,
   dueAfter: Date | null = null,
 ): Promise<SlaDossier[]> {
+  return (await readSlaDossierRows(db, plan, { after: dueAfter }, signal)).map((r) => r.row);
+}
+
+/** `readSlaDossiers` with each row's version, of the rows `scope` names (`after`: `dueAfter`). */
+export async function readSlaDossierRows(
+  db: Queryable,
+  plan: DossierPlan,
+  scope: RowScope,
+  signal?: AbortSignal,
+): Promise<VersionedRow<SlaDossier>[]> {
   if (plan.dueBefore === null && plan.minSupplementRequests === null) return [];
-  const res = await db.query<SlaDossierRow>(
-    `select source_system, source_id, status, received_at, due_at, apology_issued_at, supplement_periods,
+  const params: unknown[] = [...dossierPlanParams(plan), scope.after ?? null];
+  const keys = keysCondition(scope.keys, params.length);
+  const res = await db.query<SlaDossierRow & { version: string }>(
+    `select source_system, source_id, version, status, received_at, due_at, apology_issued_at, supplement_periods,
             handling_agency_code, receiving_unit_code, unit_code
      from dossier
-     where finished_at is null and received_at is not null and status = any($1::text[])
-       and case when $4::timestamptz is null
-             then (due_at <= $2::timestamptz or jsonb_array_length(supplement_periods) >= $3::int)
-             else (due_at > $4::timestamptz and due_at <= $2::timestamptz
-                   and not coalesce(jsonb_array_length(supplement_periods) >= $3::int, false)) end`,
-    [OPEN_DOSSIER_STATUSES, plan.dueBefore, plan.minSupplementRequests, dueAfter],
+     where ${SLA_DOSSIER_WHERE}
+       and ($4::timestamptz is null
+            or (due_at > $4::timestamptz and not coalesce(jsonb_array_length(supplement_periods) >= $3::int, false)))${keys.sql}`,
+    [...params, ...keys.params],
     { signal },
   );
-  return res.rows.map((r) => ({
-    ...r,
-    supplement_periods: r.supplement_periods.map((p) => ({
-      requested_at: new Date(p.requested_at),
-      completed_at: p.completed_at === null ? null : new Date(p.completed_at),
-    })),
+  return res.rows.map(({ version, ...r }) => ({
+    version: Number(version),
+    row: {
+      ...r,
+      supplement_periods: r.supplement_periods.map((p) => ({
+        requested_at: new Date(p.requested_at),
+        completed_at: p.completed_at === null ? null : new Date(p.completed_at),
+      })),
+    },
   }));
+}
+
+/** The key and version of each dossier `readSlaDossiers` would read for `plan` (to tell which changed since a read). */
+export async function listSlaDossierVersions(db: Queryable, plan: DossierPlan, signal?: AbortSignal): Promise<EntityVersion[]> {
+  if (plan.dueBefore === null && plan.minSupplementRequests === null) return [];
+  return listEntityVersions(db, 'dossier', SLA_DOSSIER_WHERE, dossierPlanParams(plan), signal);
 }
 
 /** Each named source's last successful pull and newest stored change (domain.md §3.5); nulls when unknown. */

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from './db';
+import { keysCondition, listEntityVersions, type EntityVersion, type RowScope, type VersionedRow } from './entity-versions';
 import type { OfficialDocument } from '../contracts/document';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import { documentRegistrationDueAt } from '../kpi/document-timing';
@@ -238,6 +239,9 @@ export async function documentHandlingMilestones(
   return res.rows.map((r) => ({ agencyCode: r.agency_code, assigned_at: r.assigned_at, completed_at: r.completed_at }));
 }
 
+/** Open incoming documents with a deadline by $1. */
+const SLA_DOCUMENT_WHERE = `direction = 'incoming' and completed_at is null and status <> 'returned' and deadline_at <= $1::timestamptz`;
+
 /**
  * The open incoming documents the SLA rules can need (`documentReadPlan`): a deadline by `deadlineBefore`. Read
  * through the partial index `document_open_by_agency`, so the read follows the open backlog, not all history.
@@ -250,13 +254,34 @@ export async function readSlaDocuments(
   signal?: AbortSignal,
   deadlineAfter: Date | null = null,
 ): Promise<SlaDocument[]> {
+  return (await readSlaDocumentRows(db, plan, { after: deadlineAfter }, signal)).map((r) => r.row);
+}
+
+/** `readSlaDocuments` with each row's version, of the rows `scope` names (`after`: `deadlineAfter`). */
+export async function readSlaDocumentRows(
+  db: Queryable,
+  plan: { deadlineBefore: Date | null },
+  scope: RowScope,
+  signal?: AbortSignal,
+): Promise<VersionedRow<SlaDocument>[]> {
   if (plan.deadlineBefore === null) return [];
-  const res = await db.query<SlaDocument>(
-    `select source_system, source_id, direction, agency_code, urgency, status, deadline_at, completed_at from document
-     where direction = 'incoming' and completed_at is null and status <> 'returned' and deadline_at <= $1
-       and ($2::timestamptz is null or deadline_at > $2::timestamptz)`,
-    [plan.deadlineBefore, deadlineAfter],
+  const params: unknown[] = [plan.deadlineBefore, scope.after ?? null];
+  const keys = keysCondition(scope.keys, params.length);
+  const res = await db.query<SlaDocument & { version: string }>(
+    `select source_system, source_id, version, direction, agency_code, urgency, status, deadline_at, completed_at from document
+     where ${SLA_DOCUMENT_WHERE} and ($2::timestamptz is null or deadline_at > $2::timestamptz)${keys.sql}`,
+    [...params, ...keys.params],
     { signal },
   );
-  return res.rows;
+  return res.rows.map(({ version, ...row }) => ({ version: Number(version), row }));
+}
+
+/** The key and version of each document `readSlaDocuments` would read for `plan`. */
+export async function listSlaDocumentVersions(
+  db: Queryable,
+  plan: { deadlineBefore: Date | null },
+  signal?: AbortSignal,
+): Promise<EntityVersion[]> {
+  if (plan.deadlineBefore === null) return [];
+  return listEntityVersions(db, 'document', SLA_DOCUMENT_WHERE, [plan.deadlineBefore], signal);
 }

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from './db';
+import { keysCondition, listEntityVersions, type EntityVersion, type RowScope, type VersionedRow } from './entity-versions';
 import type { Project } from '../contracts/project';
 import { PROGRESS_GAP_POINTS, isProjectActive, isProjectDelayed } from '../kpi/project-delay';
 import type { SlaProject } from '../sla/evaluate-project-rules';
@@ -188,6 +189,38 @@ export async function projectUpdateCounts(db: Queryable, from: Date, to: Date): 
   return new Map(res.rows.map((r) => [r.agency_code, r.updates]));
 }
 
+type ProjectPlan = { delayedOn: string | null; updatedBefore: Date | null };
+
+/** Active projects that may be delayed on $1 ($2: the gap in points), or managed by one of the agencies $3. */
+const SLA_PROJECT_WHERE = `stage not in ('completed', 'terminated')
+  and (($1::date is not null and (behind_schedule or planned_completion < $1::date or progress_planned_pct - progress_actual_pct > $2))
+       or managing_agency_code = any($3::text[]))`;
+
+/**
+ * Each agency managing an active project with its newest update, over all of them (only when an update rule judges
+ * now: `updatedBefore` set), and the agencies among them not updated since `updatedBefore`.
+ */
+export async function readProjectAgencyLastUpdates(
+  db: Queryable,
+  plan: ProjectPlan,
+  signal?: AbortSignal,
+): Promise<{ agencyLastUpdates: Map<string, Date | null>; lagging: string[] }> {
+  const agencyLastUpdates = new Map<string, Date | null>();
+  const lagging: string[] = [];
+  if (plan.updatedBefore === null) return { agencyLastUpdates, lagging };
+  const agencies = await db.query<{ agency_code: string; last_update_at: Date | null }>(
+    `select managing_agency_code as agency_code, max(last_update_at) as last_update_at from project
+     where stage not in ('completed', 'terminated') group by managing_agency_code`,
+    [],
+    { signal },
+  );
+  for (const r of agencies.rows) {
+    agencyLastUpdates.set(r.agency_code, r.last_update_at);
+    if (r.last_update_at === null || r.last_update_at < plan.updatedBefore) lagging.push(r.agency_code);
+  }
+  return { agencyLastUpdates, lagging };
+}
+
 /**
  * What the project rules need at one instant (`projectReadPlan`): each agency managing an active project with its
  * newest update, over all of them (only when an update rule judges now), and the active projects that may be delayed on `delayedOn` or whose agency has not
@@ -196,34 +229,45 @@ export async function projectUpdateCounts(db: Queryable, from: Date, to: Date): 
  */
 export async function readSlaProjects(
   db: Queryable,
-  plan: { delayedOn: string | null; updatedBefore: Date | null },
+  plan: ProjectPlan,
   signal?: AbortSignal,
 ): Promise<{ projects: SlaProject[]; agencyLastUpdates: Map<string, Date | null> }> {
-  const agencyLastUpdates = new Map<string, Date | null>();
-  if (plan.delayedOn === null && plan.updatedBefore === null) return { projects: [], agencyLastUpdates };
-  const lagging: string[] = [];
-  if (plan.updatedBefore !== null) {
-    const agencies = await db.query<{ agency_code: string; last_update_at: Date | null }>(
-      `select managing_agency_code as agency_code, max(last_update_at) as last_update_at from project
-       where stage not in ('completed', 'terminated') group by managing_agency_code`,
-      [],
-      { signal },
-    );
-    for (const r of agencies.rows) {
-      agencyLastUpdates.set(r.agency_code, r.last_update_at);
-      if (r.last_update_at === null || r.last_update_at < plan.updatedBefore) lagging.push(r.agency_code);
-    }
-  }
-  const res = await db.query<SlaProject>(
-    `select source_system, source_id, managing_agency_code, stage, behind_schedule,
+  if (plan.delayedOn === null && plan.updatedBefore === null) return { projects: [], agencyLastUpdates: new Map() };
+  const { agencyLastUpdates, lagging } = await readProjectAgencyLastUpdates(db, plan, signal);
+  const rows = await readSlaProjectRows(db, plan, lagging, {}, signal);
+  return { projects: rows.map((r) => r.row), agencyLastUpdates };
+}
+
+/** The active projects of `readSlaProjects` with each row's version, of the rows `scope` names (`after` is ignored). */
+export async function readSlaProjectRows(
+  db: Queryable,
+  plan: ProjectPlan,
+  lagging: readonly string[],
+  scope: RowScope,
+  signal?: AbortSignal,
+): Promise<VersionedRow<SlaProject>[]> {
+  if (plan.delayedOn === null && plan.updatedBefore === null) return [];
+  const params: unknown[] = [plan.delayedOn, PROGRESS_GAP_POINTS, lagging];
+  const keys = keysCondition(scope.keys, params.length);
+  const res = await db.query<SlaProject & { version: string }>(
+    `select source_system, source_id, version, managing_agency_code, stage, behind_schedule,
             to_char(planned_completion, 'YYYY-MM-DD') as planned_completion,
             progress_planned_pct::float8 as progress_planned_pct, progress_actual_pct::float8 as progress_actual_pct, last_update_at
      from project
-     where stage not in ('completed', 'terminated')
-       and (($1::date is not null and (behind_schedule or planned_completion < $1::date or progress_planned_pct - progress_actual_pct > $2))
-            or managing_agency_code = any($3::text[]))`,
-    [plan.delayedOn, PROGRESS_GAP_POINTS, lagging],
+     where ${SLA_PROJECT_WHERE}${keys.sql}`,
+    [...params, ...keys.params],
     { signal },
   );
-  return { projects: res.rows, agencyLastUpdates };
+  return res.rows.map(({ version, ...row }) => ({ version: Number(version), row }));
+}
+
+/** The key and version of each project `readSlaProjects` would read for `plan`, its agencies `lagging`. */
+export async function listSlaProjectVersions(
+  db: Queryable,
+  plan: ProjectPlan,
+  lagging: readonly string[],
+  signal?: AbortSignal,
+): Promise<EntityVersion[]> {
+  if (plan.delayedOn === null && plan.updatedBefore === null) return [];
+  return listEntityVersions(db, 'project', SLA_PROJECT_WHERE, [plan.delayedOn, PROGRESS_GAP_POINTS, lagging], signal);
 }

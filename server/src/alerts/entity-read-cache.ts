@@ -1,15 +1,21 @@
 import {
   documentReadPlan,
   dossierReadPlan,
+  listSlaDocumentVersions,
+  listSlaDossierVersions,
+  listSlaProjectVersions,
   projectReadPlan,
-  readSlaDocuments,
-  readSlaDossiers,
-  readSlaProjects,
+  readProjectAgencyLastUpdates,
+  readSlaDocumentRows,
+  readSlaDossierRows,
+  readSlaProjectRows,
   type AlertRule,
   type Db,
+  type EntityVersion,
   type SlaDocument,
   type SlaDossier,
   type SlaProject,
+  type VersionedRow,
   type WorkingCalendar,
 } from '@ioc/core';
 
@@ -27,6 +33,65 @@ interface ReadPlans {
   projects: ReturnType<typeof projectReadPlan>;
 }
 
+/** One kind's rows as read, and each by its link id (`source_system/source_id`) with its version. */
+interface KeptRows<T> {
+  rows: T[];
+  byKey: Map<string, VersionedRow<T>>;
+}
+
+interface Kept {
+  version: string;
+  plans: ReadPlans;
+  dossiers: KeptRows<SlaDossier>;
+  documents: KeptRows<SlaDocument>;
+  projects: KeptRows<SlaProject>;
+  agencyLastUpdates: Map<string, Date | null>;
+  lagging: string[];
+}
+
+type Linked = { source_system: string; source_id: string };
+const keyOf = (s: string, i: string) => `${s}/${i}`;
+
+function keptRows<T extends Linked>(read: readonly VersionedRow<T>[]): KeptRows<T> {
+  const byKey = new Map<string, VersionedRow<T>>();
+  for (const r of read) byKey.set(keyOf(r.row.source_system, r.row.source_id), r);
+  return { rows: [...byKey.values()].map((r) => r.row), byKey };
+}
+
+/** `kept` with the rows `added` appended (a read extended past its bound: none of them was in it); `kept` itself for none. */
+function extended<T extends Linked>(kept: KeptRows<T>, added: readonly VersionedRow<T>[]): KeptRows<T> {
+  if (added.length === 0) return kept;
+  const byKey = new Map(kept.byKey);
+  for (const r of added) byKey.set(keyOf(r.row.source_system, r.row.source_id), r);
+  return { rows: [...kept.rows, ...added.map((r) => r.row)], byKey };
+}
+
+/**
+ * The rows of `listing` (a consistent list of what the plan selects now, with versions), reusing each kept row whose
+ * version is the same and fetching the others; `kept` itself when every listed row is kept and none left.
+ */
+async function reconciled<T extends Linked>(
+  kept: KeptRows<T>,
+  listing: readonly EntityVersion[],
+  fetch: (keys: [string, string][]) => Promise<VersionedRow<T>[]>,
+): Promise<KeptRows<T>> {
+  const missing: [string, string][] = [];
+  for (const [s, i, v] of listing) if (kept.byKey.get(keyOf(s, i))?.version !== v) missing.push([s, i]);
+  if (missing.length === 0 && listing.length === kept.rows.length) return kept;
+  const fetched = missing.length > 0 ? await fetch(missing) : [];
+  const byKey = new Map<string, VersionedRow<T>>();
+  for (const [s, i, v] of listing) {
+    const row = kept.byKey.get(keyOf(s, i));
+    if (row?.version === v) byKey.set(keyOf(s, i), row);
+  }
+  // Fetched under the plan again: a row that changed since the listing is in as it is now, or out if it left the plan.
+  for (const r of fetched) byKey.set(keyOf(r.row.source_system, r.row.source_id), r);
+  return { rows: [...byKey.values()].map((r) => r.row), byKey };
+}
+
+const sameUpdates = (a: ReadonlyMap<string, Date | null>, b: ReadonlyMap<string, Date | null>) =>
+  a.size === b.size && [...a].every(([k, v]) => b.has(k) && (b.get(k)?.getTime() ?? null) === (v?.getTime() ?? null));
+
 /** The later of two bounds where null means "read none"; the bounds are Dates or ISO local dates (which sort as text). */
 function wider<T extends Date | string>(a: T | null, b: T | null): T | null {
   if (a === null) return b;
@@ -38,21 +103,20 @@ function wider<T extends Date | string>(a: T | null, b: T | null): T | null {
 const covers = <T extends Date | string>(bound: T | null, needed: T | null) => needed === null || (bound !== null && needed <= bound);
 
 /**
- * Reads the entities the rules need, and keeps them while the store's data version stays the same: a tick on the
- * clock alone then costs one one-row query instead of re-reading and re-parsing thousands of rows (and the garbage
- * they leave, which was the tail of `npm run bench:rules`).
- *
- * Two things make a kept read valid for a later `now`:
- * - nothing committed since: the version is read before the entities (by the caller), and every writer raises it in
- *   its own transaction (`bumpDataVersion`), so a write committed at any point after that read changes the next
- *   version read (a write that lands between the two reads is then read twice, never missed);
- * - its plans cover the later instant's: each read is made with the plans at `now` and at `now + lookAhead` merged
- *   (the later bound of each), and reused only while the plans at the new `now` ask for no row beyond them; each kind
- *   (dossiers, documents, projects) is judged and read again on its own. Extra rows are harmless: core judges each
- *   entity by `now` (overdue, due soon, delayed, lagging), never by having been read.
+ * Reads the entities the rules need, and keeps them between ticks, so that a tick reads and parses only what changed
+ * (re-reading and re-parsing thousands of rows, and the garbage they left, was the tail of `npm run bench:rules`):
+ * - nothing committed since (the same data version, read before the entities by the caller; every writer raises it
+ *   in its own transaction, `bumpDataVersion`): the kept rows serve as long as their plans cover the plans at the new
+ *   `now`; each read is made with the plans at `now` and at `now + lookAhead` merged (the later bound of each), and
+ *   a kind the clock outran is extended with only the rows its wider bound adds;
+ * - a write committed since: each kind lists the key and version of every row its plan selects (one JSON text), keeps
+ *   the kept rows whose version is the same (a stored row changes only with a new version) and reads only the others.
+ * Either way unchanged rows stay the same objects, and a kind with no change is the very array it was, so core's
+ * work kept per array (link order, groupings, project rules per day) is known again. Extra rows are harmless: core
+ * judges each entity by `now` (overdue, due soon, delayed, lagging), never by having been read.
  */
 export class EntityReadCache {
-  private kept: { version: string; plans: ReadPlans; reads: EntityReads } | null = null;
+  private kept: Kept | null = null;
 
   constructor(
     private readonly db: Db,
@@ -67,10 +131,10 @@ export class EntityReadCache {
    */
   async read(version: string, now: Date, signal: AbortSignal): Promise<{ reads: EntityReads; reused: boolean }> {
     const needed = this.plansAt(now);
-    // Kept under another version: every kind is read again (the version is one number for every source).
-    const kept = this.kept?.version === version ? this.kept : null;
+    const kept = this.kept;
     // Dropped first: a read that fails or is aborted leaves nothing kept.
     this.kept = null;
+    const same = kept !== null && kept.version === version;
     const keepDossiers =
       kept !== null &&
       covers(kept.plans.dossiers.dueBefore, needed.dossiers.dueBefore) &&
@@ -80,56 +144,93 @@ export class EntityReadCache {
       kept !== null &&
       covers(kept.plans.projects.delayedOn, needed.projects.delayedOn) &&
       covers(kept.plans.projects.updatedBefore, needed.projects.updatedBefore);
-    if (kept && keepDossiers && keepDocuments && keepProjects) {
+    if (same && keepDossiers && keepDocuments && keepProjects) {
       this.kept = kept;
-      return { reads: kept.reads, reused: true };
+      return { reads: readsOf(kept), reused: true };
     }
     const ahead = this.plansAt(new Date(now.getTime() + this.lookAheadMilliseconds));
-    // Each kind the kept read no longer covers is read again, the others are kept (their plans and rows).
+    // A kind whose kept plan still covers keeps it; the others widen to the plans at `now` and `now + lookAhead`.
     const plans: ReadPlans = {
-      dossiers: keepDossiers
-        ? kept.plans.dossiers
-        : {
-            dueBefore: wider(needed.dossiers.dueBefore, ahead.dossiers.dueBefore),
-            // Fixed by the rules: the same at every instant.
-            minSupplementRequests: needed.dossiers.minSupplementRequests,
-          },
-      documents: keepDocuments
-        ? kept.plans.documents
-        : { deadlineBefore: wider(needed.documents.deadlineBefore, ahead.documents.deadlineBefore) },
-      projects: keepProjects
-        ? kept.plans.projects
-        : {
-            delayedOn: wider(needed.projects.delayedOn, ahead.projects.delayedOn),
-            updatedBefore: wider(needed.projects.updatedBefore, ahead.projects.updatedBefore),
-          },
+      dossiers:
+        kept && keepDossiers
+          ? kept.plans.dossiers
+          : {
+              dueBefore: wider(needed.dossiers.dueBefore, ahead.dossiers.dueBefore),
+              // Fixed by the rules: the same at every instant.
+              minSupplementRequests: needed.dossiers.minSupplementRequests,
+            },
+      documents:
+        kept && keepDocuments
+          ? kept.plans.documents
+          : { deadlineBefore: wider(needed.documents.deadlineBefore, ahead.documents.deadlineBefore) },
+      projects:
+        kept && keepProjects
+          ? kept.plans.projects
+          : {
+              delayedOn: wider(needed.projects.delayedOn, ahead.projects.delayedOn),
+              updatedBefore: wider(needed.projects.updatedBefore, ahead.projects.updatedBefore),
+            },
     };
-    // A kind the clock outran, with nothing written since, is extended: only the rows its wider bound adds are read,
-    // and the kept rows stay the same objects (their link ids and groupings are known again). A read of the whole
-    // backlog at each look-ahead was the slowest tick of `npm run bench:rules`.
-    const dossierFrom =
-      kept && kept.plans.dossiers.minSupplementRequests === plans.dossiers.minSupplementRequests ? kept.plans.dossiers.dueBefore : null;
-    const documentFrom = kept ? kept.plans.documents.deadlineBefore : null;
-    const extend = <T>(rows: readonly T[], added: readonly T[]): T[] => (added.length === 0 ? (rows as T[]) : [...rows, ...added]);
     // Independent reads, each on its own pooled connection: the read waits for the slowest, not for their sum.
     const [dossiers, documents, projects] = await Promise.all([
-      keepDossiers
-        ? kept.reads.dossiers
-        : dossierFrom !== null
-          ? readSlaDossiers(this.db, plans.dossiers, signal, dossierFrom).then((added) => extend(kept!.reads.dossiers, added))
-          : readSlaDossiers(this.db, plans.dossiers, signal),
-      keepDocuments
-        ? kept.reads.documents
-        : documentFrom !== null
-          ? readSlaDocuments(this.db, plans.documents, signal, documentFrom).then((added) => extend(kept!.reads.documents, added))
-          : readSlaDocuments(this.db, plans.documents, signal),
-      keepProjects
-        ? { projects: kept.reads.projects, agencyLastUpdates: kept.reads.projectAgencyLastUpdates }
-        : readSlaProjects(this.db, plans.projects, signal),
+      this.readDossiers(kept, same, keepDossiers, plans.dossiers, signal),
+      this.readDocuments(kept, same, keepDocuments, plans.documents, signal),
+      this.readProjects(kept, same && keepProjects, plans.projects, signal),
     ]);
-    const reads: EntityReads = { dossiers, documents, projects: projects.projects, projectAgencyLastUpdates: projects.agencyLastUpdates };
-    this.kept = { version, plans, reads };
-    return { reads, reused: false };
+    const next: Kept = { version, plans, dossiers, documents, ...projects };
+    this.kept = next;
+    return { reads: readsOf(next), reused: false };
+  }
+
+  private async readDossiers(
+    kept: Kept | null,
+    same: boolean,
+    covered: boolean,
+    plan: ReadPlans['dossiers'],
+    signal: AbortSignal,
+  ): Promise<KeptRows<SlaDossier>> {
+    if (!kept) return keptRows(await readSlaDossierRows(this.db, plan, {}, signal));
+    if (same && covered) return kept.dossiers;
+    if (same && kept.plans.dossiers.minSupplementRequests === plan.minSupplementRequests && kept.plans.dossiers.dueBefore !== null)
+      return extended(kept.dossiers, await readSlaDossierRows(this.db, plan, { after: kept.plans.dossiers.dueBefore }, signal));
+    return reconciled(kept.dossiers, await listSlaDossierVersions(this.db, plan, signal), (keys) =>
+      readSlaDossierRows(this.db, plan, { keys }, signal),
+    );
+  }
+
+  private async readDocuments(
+    kept: Kept | null,
+    same: boolean,
+    covered: boolean,
+    plan: ReadPlans['documents'],
+    signal: AbortSignal,
+  ): Promise<KeptRows<SlaDocument>> {
+    if (!kept) return keptRows(await readSlaDocumentRows(this.db, plan, {}, signal));
+    if (same && covered) return kept.documents;
+    if (same && kept.plans.documents.deadlineBefore !== null)
+      return extended(kept.documents, await readSlaDocumentRows(this.db, plan, { after: kept.plans.documents.deadlineBefore }, signal));
+    return reconciled(kept.documents, await listSlaDocumentVersions(this.db, plan, signal), (keys) =>
+      readSlaDocumentRows(this.db, plan, { keys }, signal),
+    );
+  }
+
+  /** Projects change by agency as well as by row (an agency's update moves it out of "lagging"): always listed again. */
+  private async readProjects(
+    kept: Kept | null,
+    keep: boolean,
+    plan: ReadPlans['projects'],
+    signal: AbortSignal,
+  ): Promise<Pick<Kept, 'projects' | 'agencyLastUpdates' | 'lagging'>> {
+    if (kept && keep) return { projects: kept.projects, agencyLastUpdates: kept.agencyLastUpdates, lagging: kept.lagging };
+    const read = await readProjectAgencyLastUpdates(this.db, plan, signal);
+    const agencyLastUpdates =
+      kept && sameUpdates(kept.agencyLastUpdates, read.agencyLastUpdates) ? kept.agencyLastUpdates : read.agencyLastUpdates;
+    const projects = kept
+      ? await reconciled(kept.projects, await listSlaProjectVersions(this.db, plan, read.lagging, signal), (keys) =>
+          readSlaProjectRows(this.db, plan, read.lagging, { keys }, signal),
+        )
+      : keptRows(await readSlaProjectRows(this.db, plan, read.lagging, {}, signal));
+    return { projects, agencyLastUpdates, lagging: read.lagging };
   }
 
   private plansAt(at: Date): ReadPlans {
@@ -139,4 +240,13 @@ export class EntityReadCache {
       projects: projectReadPlan(this.rules, at, this.calendar.timeZone),
     };
   }
+}
+
+function readsOf(kept: Kept): EntityReads {
+  return {
+    dossiers: kept.dossiers.rows,
+    documents: kept.documents.rows,
+    projects: kept.projects.rows,
+    projectAgencyLastUpdates: kept.agencyLastUpdates,
+  };
 }
