@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendIncidentEvent,
+  appendIncidentEvents,
   insertIncident,
+  insertIncidents,
   listIncidents,
   readAckOverdueIncidents,
   readIncidentEvents,
   readUnclosedIncidentByDedupKey,
+  readUnclosedIncidents,
   updateIncident,
   type Db,
   type IncidentFilter,
@@ -116,5 +119,39 @@ describe.each(BACKENDS)('incident queries on %s', (backend) => {
     // Open ones only: SNV's (due 16:00) at 16:00, not at 15:59; SXD's was forwarded.
     expect((await readAckOverdueIncidents(db, at('2026-03-11T15:59'))).map((i) => i.agencyCode)).toEqual([]);
     expect((await readAckOverdueIncidents(db, at('2026-03-11T16:00'))).map((i) => i.agencyCode).sort()).toEqual(['SNV', 'SYT']);
+  });
+
+  it('opens many incidents and appends their logbook rows in one statement each, in the order given', async () => {
+    const many = ['S01', 'S02', 'S03'].map((code) => incident(code));
+    const stored = await db.transaction((tx) => insertIncidents(tx, many));
+    expect(stored.map((i) => [i.id, i.dedupKey, i.state, i.alertIds])).toEqual(many.map((n) => [n.id, n.dedupKey, 'open', [n.alertId]]));
+    const unclosed = await readUnclosedIncidents(db, [...many.map((n) => n.dedupKey), 'DOS-01|agency=NONE']);
+    expect([...unclosed.keys()].sort()).toEqual(many.map((n) => n.dedupKey));
+    const first = many[0]!;
+    const row = (kind: 'opened' | 'alert_linked' | 'alert_resolved', incidentId: string, minute: number) => ({
+      incidentId,
+      at: at(`2026-03-11T10:0${minute}`),
+      kind,
+      actor: 'system',
+      actorId: null,
+      role: null,
+      fromState: null,
+      toState: 'open' as const,
+      comment: null,
+      details: { minute },
+    });
+    await db.transaction((tx) =>
+      appendIncidentEvents(tx, [
+        row('opened', first.id, 1),
+        row('opened', many[1]!.id, 2),
+        row('alert_linked', first.id, 3),
+        row('alert_resolved', first.id, 4),
+      ]),
+    );
+    expect((await readIncidentEvents(db, first.id)).map((e) => [e.kind, e.details])).toEqual([
+      ['opened', { minute: 1 }],
+      ['alert_linked', { minute: 3 }],
+      ['alert_resolved', { minute: 4 }],
+    ]);
   });
 });

@@ -120,35 +120,55 @@ export interface NewIncident {
 
 /** The incident of an alert group that is not closed yet, if any (one at most: unique index). */
 export async function readUnclosedIncidentByDedupKey(db: Queryable, dedupKey: string): Promise<StoredIncident | null> {
-  const res = await db.query<IncidentRow>(`select * from incident where dedup_key = $1 and state <> 'closed'`, [dedupKey]);
-  return res.rows[0] ? incidentOf(res.rows[0]) : null;
+  return (await readUnclosedIncidents(db, [dedupKey])).get(dedupKey) ?? null;
+}
+
+/** The incident not yet closed of each of these alert groups, by dedup key (one query for any number of groups). */
+export async function readUnclosedIncidents(db: Queryable, dedupKeys: readonly string[]): Promise<Map<string, StoredIncident>> {
+  if (dedupKeys.length === 0) return new Map();
+  const res = await db.query<IncidentRow>(`select * from incident where dedup_key = any($1::text[]) and state <> 'closed'`, [dedupKeys]);
+  return new Map(res.rows.map((r) => [r.dedup_key, incidentOf(r)]));
 }
 
 export async function insertIncident(tx: Queryable, n: NewIncident): Promise<StoredIncident> {
-  const checklist = n.checklist.map((s) => ({ vi: s.vi, en: s.en, done: false, doneBy: null, doneAt: null }));
+  return (await insertIncidents(tx, [n]))[0]!;
+}
+
+/**
+ * Opens these incidents in one statement, in the order given (thousands at once when a backlog first fires: one
+ * round trip each was most of such a tick).
+ */
+export async function insertIncidents(tx: Queryable, incidents: readonly NewIncident[]): Promise<StoredIncident[]> {
+  if (incidents.length === 0) return [];
+  const records = incidents.map((n) => ({
+    id: n.id,
+    rule_id: n.ruleId,
+    dedup_key: n.dedupKey,
+    title_vi: n.title.vi,
+    title_en: n.title.en,
+    severity: n.severity,
+    agency_code: n.agencyCode,
+    unit_code: n.unitCode,
+    alert_ids: [n.alertId],
+    linked_ids: n.linkedIds,
+    checklist: n.checklist.map((s) => ({ vi: s.vi, en: s.en, done: false, doneBy: null, doneAt: null })),
+    opened_at: n.openedAt,
+    ack_due_at: n.ackDueAt,
+    ack_within_hours: n.ackWithinHours,
+  }));
   const res = await tx.query<IncidentRow>(
     `insert into incident (id, rule_id, dedup_key, title_vi, title_en, state, severity, agency_code, unit_code, alert_ids,
                            linked_ids, checklist, opened_at, ack_due_at, ack_within_hours, updated_at)
-     values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9::jsonb, $10::jsonb, $11::jsonb, $12, $13, $14, $12)
+     select id, rule_id, dedup_key, title_vi, title_en, 'open', severity, agency_code, unit_code, alert_ids,
+            linked_ids, checklist, opened_at, ack_due_at, ack_within_hours, opened_at
+     from jsonb_to_recordset($1::jsonb) as x(id uuid, rule_id text, dedup_key text, title_vi text, title_en text,
+          severity text, agency_code text, unit_code text, alert_ids jsonb, linked_ids jsonb, checklist jsonb,
+          opened_at timestamptz, ack_due_at timestamptz, ack_within_hours real)
      returning *`,
-    [
-      n.id,
-      n.ruleId,
-      n.dedupKey,
-      n.title.vi,
-      n.title.en,
-      n.severity,
-      n.agencyCode,
-      n.unitCode,
-      JSON.stringify([n.alertId]),
-      JSON.stringify(n.linkedIds),
-      JSON.stringify(checklist),
-      n.openedAt,
-      n.ackDueAt,
-      n.ackWithinHours,
-    ],
+    [JSON.stringify(records)],
   );
-  return incidentOf(res.rows[0]!);
+  const byId = new Map(res.rows.map((r) => [r.id, incidentOf(r)]));
+  return incidents.map((n) => byId.get(n.id)!);
 }
 
 export async function readIncident(db: Queryable, id: string): Promise<StoredIncident | null> {
@@ -220,12 +240,36 @@ export type NewIncidentEvent = Omit<IncidentEvent, 'id'>;
 
 /** Appends one row to the incident's logbook (append-only: a trigger refuses update and delete). */
 export async function appendIncidentEvent(tx: Queryable, e: NewIncidentEvent): Promise<number> {
+  return (await appendIncidentEvents(tx, [e]))[0]!;
+}
+
+/** Appends these rows to their incidents' logbooks in one statement, numbered in the order given; their ids. */
+export async function appendIncidentEvents(tx: Queryable, events: readonly NewIncidentEvent[]): Promise<number[]> {
+  if (events.length === 0) return [];
+  const records = events.map((e) => ({
+    incident_id: e.incidentId,
+    at: e.at,
+    kind: e.kind,
+    actor: e.actor,
+    actor_id: e.actorId,
+    role: e.role,
+    from_state: e.fromState,
+    to_state: e.toState,
+    comment: e.comment,
+    details: e.details,
+  }));
+  // Rows get their ids in the order the select gives them, so a logbook read by id is in the order written.
   const res = await tx.query<{ id: string }>(
     `insert into incident_event (incident_id, at, kind, actor, actor_id, role, from_state, to_state, comment, details)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) returning id`,
-    [e.incidentId, e.at, e.kind, e.actor, e.actorId, e.role, e.fromState, e.toState, e.comment, JSON.stringify(e.details)],
+     select incident_id, at, kind, actor, actor_id, role, from_state, to_state, comment, details
+     from jsonb_array_elements($1::jsonb) with ordinality as e(record, n),
+          jsonb_to_record(e.record) as x(incident_id uuid, at timestamptz, kind text, actor text, actor_id integer,
+            role text, from_state text, to_state text, comment text, details jsonb)
+     order by e.n
+     returning id`,
+    [JSON.stringify(records)],
   );
-  return Number(res.rows[0]!.id);
+  return res.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 /** An incident's logbook, oldest first. */

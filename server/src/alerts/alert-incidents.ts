@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import {
   ackDueAt,
   appendIncidentEvent,
-  insertIncident,
+  appendIncidentEvents,
+  insertIncidents,
   raisedSeverity,
   readAckOverdueIncidents,
-  readUnclosedIncidentByDedupKey,
+  readUnclosedIncidents,
   readUnclosedIncidentIds,
   updateIncident,
   type AlertRule,
   type AlertWrite,
+  type NewIncident,
+  type NewIncidentEvent,
   type Notification,
   type Queryable,
   type StoredIncident,
@@ -54,17 +57,27 @@ export async function applyIncidents(
   },
 ): Promise<IncidentOutcome> {
   const { now } = o;
-  const touched = new Map<string, StoredIncident>();
+  // In the order first touched; an incident opened here is filled in once inserted.
+  const touched = new Map<string, StoredIncident | null>();
   const notifications: Notification[] = [];
   const incidentOfAlert = new Map<string, string>();
-  for (const w of o.writes) {
-    if (!w.notify) continue;
+  const announced = o.writes.filter((w) => w.notify);
+  // One read, one insert and one logbook append for all of them: when a backlog first fires, thousands of alerts
+  // open their incidents in one evaluation, and three round trips each held it for seconds.
+  const unclosed = await readUnclosedIncidents(
+    tx,
+    announced.map((w) => w.state.dedupKey),
+  );
+  const opened: NewIncident[] = [];
+  const events: NewIncidentEvent[] = [];
+  for (const w of announced) {
     const rule = o.rules.get(w.state.ruleId);
     const s = w.state;
-    let incident = await readUnclosedIncidentByDedupKey(tx, s.dedupKey);
+    let incident = unclosed.get(s.dedupKey) ?? null;
+    let incidentId = incident?.id ?? null;
     if (w.notify === 'firing' && rule) {
       if (!incident) {
-        incident = await insertIncident(tx, {
+        const n: NewIncident = {
           id: randomUUID(),
           ruleId: s.ruleId,
           dedupKey: s.dedupKey,
@@ -78,9 +91,12 @@ export async function applyIncidents(
           openedAt: now,
           ackDueAt: ackDueAt(o.calendar, now, rule.ackWithinWorkingHours),
           ackWithinHours: rule.ackWithinWorkingHours,
-        });
-        await appendIncidentEvent(tx, {
-          incidentId: incident.id,
+        };
+        opened.push(n);
+        incidentId = n.id;
+        touched.set(n.id, null);
+        events.push({
+          incidentId: n.id,
           at: now,
           kind: 'opened',
           ...SYSTEM,
@@ -89,25 +105,27 @@ export async function applyIncidents(
           comment: null,
           details: { alertId: w.alertId, count: s.count, severity: s.severity },
         });
-      } else if (!incident.alertIds.includes(w.alertId)) {
-        const linkedIds = [...new Set([...incident.linkedIds, ...s.linkedIds])];
-        incident =
-          (await updateIncident(tx, incident.id, incident.revision, { alertIds: [...incident.alertIds, w.alertId], linkedIds }, now)) ??
-          incident;
-        await appendIncidentEvent(tx, {
-          incidentId: incident.id,
-          at: now,
-          kind: 'alert_linked',
-          ...SYSTEM,
-          fromState: incident.state,
-          toState: incident.state,
-          comment: null,
-          details: { alertId: w.alertId, count: s.count },
-        });
+      } else {
+        if (!incident.alertIds.includes(w.alertId)) {
+          const linkedIds = [...new Set([...incident.linkedIds, ...s.linkedIds])];
+          incident =
+            (await updateIncident(tx, incident.id, incident.revision, { alertIds: [...incident.alertIds, w.alertId], linkedIds }, now)) ??
+            incident;
+          events.push({
+            incidentId: incident.id,
+            at: now,
+            kind: 'alert_linked',
+            ...SYSTEM,
+            fromState: incident.state,
+            toState: incident.state,
+            comment: null,
+            details: { alertId: w.alertId, count: s.count },
+          });
+        }
+        touched.set(incident.id, incident);
       }
-      touched.set(incident.id, incident);
     } else if (w.notify === 'resolved' && incident) {
-      await appendIncidentEvent(tx, {
+      events.push({
         incidentId: incident.id,
         at: now,
         kind: 'alert_resolved',
@@ -118,20 +136,23 @@ export async function applyIncidents(
         details: { alertId: w.alertId },
       });
     }
-    if (incident) incidentOfAlert.set(w.alertId, incident.id);
+    if (incidentId) incidentOfAlert.set(w.alertId, incidentId);
     notifications.push({
-      kind: w.notify,
+      kind: w.notify!,
       alertId: w.alertId,
-      incidentId: incident?.id ?? null,
+      incidentId,
       ruleId: s.ruleId,
       severity: s.severity,
       agencyCode: s.agencyCode,
       unitCode: s.unitCode,
       title: rule ? titleOf(rule, s.agencyCode) : { vi: s.ruleId, en: s.ruleId },
-      link: incident ? incidentLink(incident.id) : `/alerts?rule=${encodeURIComponent(s.ruleId)}`,
+      link: incidentId ? incidentLink(incidentId) : `/alerts?rule=${encodeURIComponent(s.ruleId)}`,
       at: now.toISOString(),
     });
   }
+  for (const stored of await insertIncidents(tx, opened)) touched.set(stored.id, stored);
+  // After the incidents they belong to; each incident's rows in the order its alerts came.
+  await appendIncidentEvents(tx, events);
   for (const overdue of await readAckOverdueIncidents(tx, now)) {
     const severity = raisedSeverity(overdue.severity);
     const escalated = await updateIncident(
@@ -172,5 +193,5 @@ export async function applyIncidents(
     const id = ids.get(w.state.dedupKey);
     if (id) incidentOfAlert.set(w.alertId, id);
   }
-  return { incidents: [...touched.values()], notifications, incidentOfAlert };
+  return { incidents: [...touched.values()].filter((i) => i !== null), notifications, incidentOfAlert };
 }
