@@ -74,6 +74,7 @@ export * from './sla/alert-state';
 export * from './sla/alert-change';
 export * from './sla/evaluate-alerts';
 export * from './store/alerts.queries';
+export * from './store/sla-reads.queries';
 export * from './store/silences.queries';
 export * from './contracts/alerts';
 export * from './contracts/incidents';

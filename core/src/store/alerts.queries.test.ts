@@ -3,16 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DossierRecord, type DossierWire } from '../contracts/dossier';
 import type { AlertState } from '../sla/alert-state';
 import { BACKENDS, openTestDb } from '../testing';
-import {
-  AlertWriteConflict,
-  readActiveAlerts,
-  readAlertTransitions,
-  readRollupCountersByAgency,
-  readSlaDossiers,
-  readSourceStatuses,
-  saveAlertWrites,
-  type AlertWrite,
-} from './alerts.queries';
+import { AlertWriteConflict, readActiveAlerts, readAlertTransitions, saveAlertWrites, type AlertWrite } from './alerts.queries';
+import { readRollupCountersByAgency, readSlaDossiers, readSourceStatuses } from './sla-reads.queries';
 import { cancelSilence, insertSilence, readCurrentSilences } from './silences.queries';
 import type { Db } from './db';
 import { writeDossierBatch } from './dossier.queries';
