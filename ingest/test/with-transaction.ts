@@ -15,7 +15,7 @@ export function withTransaction(real: Db, transaction: Db['transaction']): Db {
   });
 }
 
-/** The records a `writeDossierBatch` result counts (new and already stored), or 0 for any other result. */
+/** The records a source write result counts (new and already stored), or 0 for any other result. */
 export function recordsOf(result: unknown): number {
   const r = result as { accepted?: unknown; unchanged?: unknown };
   return typeof r.accepted === 'number' && typeof r.unchanged === 'number' ? r.accepted + r.unchanged : 0;
