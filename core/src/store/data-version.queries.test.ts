@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkingCalendar } from '../calendar/load-calendar';
 import { makeDossier } from '../../test/dossier-factory';
 import { BACKENDS, makeDocument, openTestDb } from '../testing';
-import { bumpDataVersion, readDataVersion } from './data-version.queries';
+import { bumpDataVersion, readDataVersion, readDataVersions } from './data-version.queries';
 import type { Db } from './db';
 import { writeDocumentBatch } from './document.queries';
 import { writeDossierBatch } from './dossier.queries';
@@ -63,5 +63,24 @@ describe.each(BACKENDS)('data version on %s', (backend) => {
 
     await writeDocumentBatch(db, cal, 'qlvb', [makeDocument({ source_id: 'V1', agency_code: 'STP', status: 'assigned' })], null);
     expect(BigInt(await readDataVersion(db))).toBeGreaterThan(BigInt(afterDossier));
+  });
+
+  it('readDataVersions: each kind moves with its own writers, and a write of unknown kind moves every kind', async () => {
+    const before = await readDataVersions(db);
+    await writeDossierBatch(db, 'dvc', [dossier('D2')], null);
+    const afterDossier = await readDataVersions(db);
+    expect(afterDossier.of('dossier')).not.toBe(before.of('dossier'));
+    expect(afterDossier.of('document')).toBe(before.of('document'));
+    expect(afterDossier.of('project', 'kpi')).toBe(before.of('project', 'kpi'));
+
+    await writeDocumentBatch(db, cal, 'qlvb', [makeDocument({ source_id: 'V2', agency_code: 'STP', status: 'assigned' })], null);
+    const afterDocument = await readDataVersions(db);
+    expect(afterDocument.of('document')).not.toBe(afterDossier.of('document'));
+    expect(afterDocument.of('dossier')).toBe(afterDossier.of('dossier'));
+
+    // A source raised with no kind (a writer that does not say what it writes) may have written anything.
+    await db.transaction((tx) => bumpDataVersion(tx, 'old-writer'));
+    const afterUnknown = await readDataVersions(db);
+    for (const kind of ['dossier', 'document', 'project', 'kpi'] as const) expect(afterUnknown.of(kind)).not.toBe(afterDocument.of(kind));
   });
 });

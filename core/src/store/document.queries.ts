@@ -182,7 +182,7 @@ export async function writeDocumentBatch(
   return db.transaction(async (tx) => {
     const result = await writeVersionedBatch(tx, documentSpec(calendar), source, records);
     await quarantineRecords(tx, source, [...rejected, ...refusedRecords(records, result.refusals)]);
-    await finishSourceWrite(tx, source, { cursor: checkpoint, ...result });
+    await finishSourceWrite(tx, source, { kind: 'document', cursor: checkpoint, ...result });
     return result;
   });
 }

@@ -193,7 +193,7 @@ export async function writeDossierBatch(
       agencyCodes: [...agencies].sort(),
       dataUpdatedAt,
     };
-    await finishSourceWrite(tx, sourceSystem, { cursor: checkpoint, ...result });
+    await finishSourceWrite(tx, sourceSystem, { kind: 'dossier', cursor: checkpoint, ...result });
     return result;
   });
 }

@@ -84,7 +84,7 @@ export async function writeKpiSampleBatch(
     await tx.query('select pg_advisory_xact_lock(72019008, hashtext($1))', [source]);
     const result = await writeVersionedBatch(tx, SAMPLE_SPEC, source, records);
     await quarantineRecords(tx, source, [...rejected, ...refusedRecords(records, result.refusals)]);
-    await finishSourceWrite(tx, source, { cursor: checkpoint, ...result });
+    await finishSourceWrite(tx, source, { kind: 'kpi', cursor: checkpoint, ...result });
     return result;
   });
 }

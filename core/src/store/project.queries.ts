@@ -127,7 +127,7 @@ export async function writeProjectBatch(
     const result = await writeVersionedBatch(tx, PROJECT_SPEC, source, records);
     const refused = o.quarantineRefused === false ? [] : refusedRecords(records, result.refusals);
     await quarantineRecords(tx, source, [...rejected, ...refused]);
-    await finishSourceWrite(tx, source, { cursor: checkpoint, ...result });
+    await finishSourceWrite(tx, source, { kind: 'project', cursor: checkpoint, ...result });
     return result;
   });
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from './db';
+import type { DataKind } from './data-version.queries';
 import type { ChangeNotice } from '../contracts/bus';
 import { renderMessage } from '../errors/render-message';
 import type { RejectedRecord } from './quarantine.queries';
@@ -29,8 +30,8 @@ const FINISH_WRITE = `
     on conflict (source) do update set cursor_updated_at = excluded.cursor_updated_at, cursor_id = excluded.cursor_id,
       last_success_at = excluded.last_success_at, records_total = ingest_checkpoint.records_total + excluded.records_total
   ), version as (
-    insert into store_data_version (source, version) select $1, 1 where $5::text is not null
-    on conflict (source) do update set version = store_data_version.version + 1
+    insert into store_data_version (source, version, kind) select $1, 1, $6 where $5::text is not null
+    on conflict (source) do update set version = store_data_version.version + 1, kind = excluded.kind
   )
   select pg_notify('${CHANGE_CHANNEL}', $5::text) where $5::text is not null`;
 
@@ -43,7 +44,7 @@ const FINISH_WRITE = `
 export async function finishSourceWrite(
   tx: Queryable,
   source: string,
-  o: { cursor: SourceCursor | null; accepted: number; agencyCodes: Iterable<string>; dataUpdatedAt: Date | null },
+  o: { kind: DataKind; cursor: SourceCursor | null; accepted: number; agencyCodes: Iterable<string>; dataUpdatedAt: Date | null },
 ): Promise<void> {
   if (!o.cursor && !o.dataUpdatedAt) return;
   const notice: ChangeNotice | null = o.dataUpdatedAt
@@ -60,6 +61,7 @@ export async function finishSourceWrite(
     o.cursor?.afterId ?? null,
     o.accepted,
     notice ? JSON.stringify(notice) : null,
+    o.kind,
   ]);
 }
 

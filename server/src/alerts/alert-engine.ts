@@ -11,7 +11,7 @@ import {
   metricRequests,
   readActiveAlerts,
   readCurrentSilences,
-  readDataVersion,
+  readDataVersions,
   readSourceStatuses,
   rollupMetricSamples,
   saveAlertWrites,
@@ -211,11 +211,12 @@ export class AlertEngine {
     this.activeAlerts = null;
     // Read before the data it guards: a write committed after it makes the next tick's differ (the kept reads then
     // go), one committed before it is in every read below.
-    const version = await readDataVersion(db, signal);
+    const versions = await readDataVersions(db, signal);
     // Independent reads, each on its own pooled connection: a tick waits for the slowest, not for their sum.
     const [entities, metrics, sources, silences, escalationsDue] = await Promise.all([
-      this.entities.read(version, now, signal),
-      this.readMetricSamples(version, now, signal),
+      this.entities.read(versions, now, signal),
+      // The metric rules read the dossier rollup, which only dossier writes change.
+      this.readMetricSamples(versions.of('dossier'), now, signal),
       readSourceStatuses(db, sourceRequests(rules)),
       readCurrentSilences(db, now),
       hasAckOverdueIncidents(db, now),

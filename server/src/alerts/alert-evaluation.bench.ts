@@ -11,7 +11,9 @@
  * `{"rules":…,"units":…,"ms_per_tick_p50":…,"ms_per_tick_p99":…}` (target: p99 < 100 ms).
  * Nothing is written between ticks, so the engine keeps its entity read until the clock passes what it covers
  * (`ENTITY_LOOK_AHEAD_MILLISECONDS`); stderr says which ticks read the entities again and how long they took.
- * BENCH_INVALIDATE=1 raises the data version before each tick instead, as a writer's commit does: every tick reads.
+ * BENCH_INVALIDATE=1 raises a data version before each tick instead, as a writer's commit does, of a source of unknown kind:
+ * every kind is read again; BENCH_INVALIDATE=dossier (or document, project) raises that kind's only, as the busiest
+ * writer's commits do.
  * BENCH_RUNS=3 repeats all of it (fresh database, load, ticks) and reports each run's p50 and p99 and their medians;
  * BENCH_CPU_PROFILE=file.cpuprofile writes a V8 CPU profile of the first run's measured ticks (not the load).
  */
@@ -30,6 +32,7 @@ import {
   DocumentRecord,
   ProjectRecord,
   type AlertRule,
+  type DataKind,
   type Db,
   type Dossier,
 } from '@ioc/core';
@@ -46,7 +49,8 @@ const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 20_000);
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 3_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE;
-const INVALIDATE = process.env.BENCH_INVALIDATE === '1';
+const INVALIDATE = process.env.BENCH_INVALIDATE ?? '';
+const INVALIDATE_KIND: DataKind | null = ['dossier', 'document', 'project'].includes(INVALIDATE) ? (INVALIDATE as DataKind) : null;
 const NOW = '2026-03-11T10:00:00+07:00';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -251,7 +255,7 @@ async function benchRun(run: number): Promise<RunResult> {
     for (let i = 0; i < TICKS; i++) {
       clock.advance(30_000);
       // As if a writer had committed since the last tick (without its notice, which would start an evaluation of its own).
-      if (INVALIDATE) await store.db.transaction((tx) => bumpDataVersion(tx, 'bench'));
+      if (INVALIDATE) await store.db.transaction((tx) => bumpDataVersion(tx, 'bench', INVALIDATE_KIND));
       const cpuBefore = process.cpuUsage();
       const report = (await engine.evaluateNow())!;
       const cpu = process.cpuUsage(cpuBefore);

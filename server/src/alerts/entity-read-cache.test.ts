@@ -3,7 +3,7 @@ import {
   loadMetricCatalogue,
   loadRules,
   loadWorkingCalendar,
-  readDataVersion,
+  readDataVersions,
   writeDocumentBatch,
   writeDossierBatch,
   type Db,
@@ -23,7 +23,7 @@ describe.each(BACKENDS)('EntityReadCache on %s', (backend) => {
   let dispose: () => Promise<void>;
   let cache: EntityReadCache;
   const signal = new AbortController().signal;
-  const read = async (now = NOW) => cache.read(await readDataVersion(db), now, signal);
+  const read = async (now = NOW) => cache.read(await readDataVersions(db), now, signal);
   const ids = (rows: { source_id: string }[]) => rows.map((r) => r.source_id).sort();
 
   beforeEach(async () => {

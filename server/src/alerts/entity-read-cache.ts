@@ -10,6 +10,7 @@ import {
   readSlaDossierRows,
   readSlaProjectRows,
   type AlertRule,
+  type DataVersions,
   type Db,
   type EntityVersion,
   type SlaDocument,
@@ -39,8 +40,15 @@ interface KeptRows<T> {
   byKey: Map<string, VersionedRow<T>>;
 }
 
+/** The data version each kind was read at (`DataVersions.of`). */
+interface KindVersions {
+  dossiers: string;
+  documents: string;
+  projects: string;
+}
+
 interface Kept {
-  version: string;
+  versions: KindVersions;
   plans: ReadPlans;
   dossiers: KeptRows<SlaDossier>;
   documents: KeptRows<SlaDocument>;
@@ -105,8 +113,8 @@ const covers = <T extends Date | string>(bound: T | null, needed: T | null) => n
 /**
  * Reads the entities the rules need, and keeps them between ticks, so that a tick reads and parses only what changed
  * (re-reading and re-parsing thousands of rows, and the garbage they left, was the tail of `npm run bench:rules`):
- * - nothing committed since (the same data version, read before the entities by the caller; every writer raises it
- *   in its own transaction, `bumpDataVersion`): the kept rows serve as long as their plans cover the plans at the new
+ * - nothing of its kind committed since (the same data version of the kind, read before the entities by the caller;
+ *   every writer raises its source's in its own transaction, `bumpDataVersion`): the kept rows serve as long as their plans cover the plans at the new
  *   `now`; each read is made with the plans at `now` and at `now + lookAhead` merged (the later bound of each), and
  *   a kind the clock outran is extended with only the rows its wider bound adds;
  * - a write committed since: each kind lists the key and version of every row its plan selects (one JSON text), keeps
@@ -127,14 +135,23 @@ export class EntityReadCache {
 
   /**
    * The entities for the rules at `now`, and whether all of them are the ones kept from an earlier read (nothing read).
-   * `version`: the data version read before this tick's reads (`readDataVersion`).
+   * `versions`: the data versions read before this tick's reads (`readDataVersions`); each kind is judged by its own.
    */
-  async read(version: string, now: Date, signal: AbortSignal): Promise<{ reads: EntityReads; reused: boolean }> {
+  async read(versions: DataVersions, now: Date, signal: AbortSignal): Promise<{ reads: EntityReads; reused: boolean }> {
     const needed = this.plansAt(now);
     const kept = this.kept;
     // Dropped first: a read that fails or is aborted leaves nothing kept.
     this.kept = null;
-    const same = kept !== null && kept.version === version;
+    const version: KindVersions = {
+      dossiers: versions.of('dossier'),
+      documents: versions.of('document'),
+      projects: versions.of('project'),
+    };
+    const same = {
+      dossiers: kept?.versions.dossiers === version.dossiers,
+      documents: kept?.versions.documents === version.documents,
+      projects: kept?.versions.projects === version.projects,
+    };
     const keepDossiers =
       kept !== null &&
       covers(kept.plans.dossiers.dueBefore, needed.dossiers.dueBefore) &&
@@ -144,7 +161,7 @@ export class EntityReadCache {
       kept !== null &&
       covers(kept.plans.projects.delayedOn, needed.projects.delayedOn) &&
       covers(kept.plans.projects.updatedBefore, needed.projects.updatedBefore);
-    if (same && keepDossiers && keepDocuments && keepProjects) {
+    if (same.dossiers && same.documents && same.projects && keepDossiers && keepDocuments && keepProjects) {
       this.kept = kept;
       return { reads: readsOf(kept), reused: true };
     }
@@ -173,11 +190,11 @@ export class EntityReadCache {
     };
     // Independent reads, each on its own pooled connection: the read waits for the slowest, not for their sum.
     const [dossiers, documents, projects] = await Promise.all([
-      this.readDossiers(kept, same, keepDossiers, plans.dossiers, signal),
-      this.readDocuments(kept, same, keepDocuments, plans.documents, signal),
-      this.readProjects(kept, same && keepProjects, plans.projects, signal),
+      this.readDossiers(kept, same.dossiers, keepDossiers, plans.dossiers, signal),
+      this.readDocuments(kept, same.documents, keepDocuments, plans.documents, signal),
+      this.readProjects(kept, same.projects && keepProjects, plans.projects, signal),
     ]);
-    const next: Kept = { version, plans, dossiers, documents, ...projects };
+    const next: Kept = { versions: version, plans, dossiers, documents, ...projects };
     this.kept = next;
     return { reads: readsOf(next), reused: false };
   }
