@@ -186,6 +186,7 @@ const en: MessageSchema = {
       cancel: 'End now',
       cancelling: 'Ending…',
       refused: 'Could not do it: {message}',
+      cancelFailed: 'Could not end it early: {message}',
       loadFailed: 'Could not load the silences: {message}',
       formTitle: 'Silence notifications for this alert',
       formHint: 'The alert still shows (marked silenced) but nobody is notified and no incident opens.',

@@ -185,6 +185,7 @@ const vi = {
       cancel: 'Kết thúc sớm',
       cancelling: 'Đang kết thúc…',
       refused: 'Không thực hiện được: {message}',
+      cancelFailed: 'Không kết thúc sớm được: {message}',
       loadFailed: 'Không tải được danh sách tạm dừng: {message}',
       formTitle: 'Tạm dừng thông báo cho cảnh báo này',
       formHint: 'Cảnh báo vẫn hiển thị (gắn nhãn tạm dừng) nhưng không gửi thông báo và không mở sự cố.',

@@ -61,6 +61,16 @@ describe('catalogue store', () => {
     expect(fetcher).toHaveBeenCalledTimes(1);
   });
 
+  it('names an agency in the interface language, and by its code until the catalogue knows it', async () => {
+    const store = useCatalogueStore();
+    expect(store.agencyName('SNV', 'vi')).toBe('SNV');
+    store.start({ fetcher: respond(200, makeCatalogue()) });
+    await vi.waitFor(() => expect(store.status).toBe('ready'));
+    expect(store.agencyName('SNV', 'vi')).toBe('Sở Nội vụ');
+    expect(store.agencyName('SNV', 'en')).toBe('Department of Home Affairs');
+    expect(store.agencyName('SYT', 'vi')).toBe('SYT');
+  });
+
   it('hydrates and dehydrates', () => {
     const store = useCatalogueStore();
     expect(store.dehydrate()).toBeNull();

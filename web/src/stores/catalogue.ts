@@ -1,6 +1,7 @@
 import type { Agency, Catalogue, Commune } from '@ioc/core';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import type { UiLocale } from '../format/time-format';
 
 export type CatalogueStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -23,6 +24,12 @@ export const useCatalogueStore = defineStore('catalogue', () => {
 
   const agencyByCode = computed(() => new Map<string, Agency>((catalogue.value?.agencies ?? []).map((a) => [a.code, a])));
   const communeByCode = computed(() => new Map<string, Commune>((catalogue.value?.communes ?? []).map((c) => [c.code, c])));
+  /** An agency's name in the interface language; its code while the catalogue is not loaded or does not know it. */
+  const agencyName = computed(() => (code: string, locale: UiLocale): string => {
+    const agency = agencyByCode.value.get(code);
+    if (!agency) return code;
+    return locale === 'en' ? agency.nameEn : agency.name;
+  });
 
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let fetcher: Fetcher = (input, init) => fetch(input, init);
@@ -73,7 +80,7 @@ export const useCatalogueStore = defineStore('catalogue', () => {
     retryTimer = undefined;
   }
 
-  return { catalogue, status, failures, agencyByCode, communeByCode, hydrate, dehydrate, load, start, stop };
+  return { catalogue, status, failures, agencyByCode, communeByCode, agencyName, hydrate, dehydrate, load, start, stop };
 });
 
 /** The server validated the file against `CatalogueSchema` at start-up; the browser checks what it reads. */

@@ -1,9 +1,9 @@
-import type { SilenceView } from '@ioc/core';
+import type { Role, SilenceView } from '@ioc/core';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useSessionStore } from '../auth/session';
 import { serverFake } from '../testing/server-fake';
-import { endsAfterHours, orderSilences, silenceStatus, useSilencesStore } from './silences';
+import { canSeeSilences, canSilence, endsAfterHours, orderSilences, silenceStatus, useSilencesStore } from './silences';
 
 const NOW = Date.parse('2026-11-25T03:00:00.000Z');
 const hour = 3_600_000;
@@ -60,6 +60,29 @@ describe('silenceStatus and orderSilences', () => {
   });
 });
 
+describe('canSilence and canSeeSilences', () => {
+  // As server/src/policy/policy.ts GRANTS has them: `silence.create` and `silence.cancel`, and `silence.list`. A
+  // Record over `Role` makes a new role fail the type check until it is placed here.
+  const GRANTED: Record<Role, { silence: boolean; see: boolean }> = {
+    admin: { silence: true, see: true },
+    operator: { silence: true, see: true },
+    leader: { silence: false, see: true },
+    viewer: { silence: false, see: true },
+    department: { silence: false, see: false },
+    display: { silence: false, see: false },
+  };
+
+  it.each(Object.entries(GRANTED))('follows the server’s grants for %s', (role, granted) => {
+    expect(canSilence(role as Role)).toBe(granted.silence);
+    expect(canSeeSilences(role as Role)).toBe(granted.see);
+  });
+
+  it('grants nothing without a session', () => {
+    expect(canSilence(null)).toBe(false);
+    expect(canSeeSilences(undefined)).toBe(false);
+  });
+});
+
 describe('silences store over HTTP', () => {
   it('loads the list, keeps the ones not over and counts the active ones', async () => {
     const active = makeSilence();
@@ -95,7 +118,8 @@ describe('silences store over HTTP', () => {
     const store = useSilencesStore();
     store.configure({ fetcher: http.fetcher });
     expect(await store.create({ endsAt: new Date(NOW - hour).toISOString(), reason: 'x', ruleIds: ['DOS-01'] })).toBeNull();
-    expect(store.actionError).toEqual({ code: 'silence.invalid', message: 'Lệnh tạm dừng không hợp lệ' });
+    expect(store.createError).toEqual({ code: 'silence.invalid', message: 'Lệnh tạm dừng không hợp lệ' });
+    expect(store.cancelError).toBeNull();
     expect(store.silences).toEqual([]);
   });
 
@@ -110,5 +134,25 @@ describe('silences store over HTTP', () => {
     expect(store.silences).toEqual([cancelled]);
     expect(store.activeCount).toBe(0);
     expect(store.dehydrate()).toEqual([cancelled]);
+  });
+
+  it('keeps a refused cancel apart from a refused create, and the silence as it was', async () => {
+    const active = makeSilence();
+    const http = serverFake({
+      'POST /api/silences': { status: 400, body: { error: { code: 'silence.invalid', message: 'Lịch tắt thông báo không hợp lệ' } } },
+      [`POST /api/silences/${active.id}/cancel`]: {
+        status: 404,
+        body: { error: { code: 'silence.notFound', message: `Không tìm thấy lịch tắt thông báo ${active.id}.` } },
+      },
+    });
+    const store = useSilencesStore();
+    store.configure({ fetcher: http.fetcher });
+    store.hydrate([active]);
+    await store.create({ endsAt: active.endsAt, reason: 'x', ruleIds: ['DOS-01'] });
+    expect(await store.cancel(active.id)).toBe(false);
+    expect(store.cancelError).toEqual({ code: 'silence.notFound', message: `Không tìm thấy lịch tắt thông báo ${active.id}.` });
+    expect(store.createError?.code).toBe('silence.invalid');
+    expect(store.silences).toEqual([active]);
+    expect(store.pending).toBeNull();
   });
 });

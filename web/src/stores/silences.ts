@@ -1,4 +1,4 @@
-import type { CreateSilenceRequest, SilenceView } from '@ioc/core';
+import type { CreateSilenceRequest, Role, SilenceView } from '@ioc/core';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { apiRequest, type ApiError, type ApiResult, type Fetcher } from '../auth/api';
@@ -30,6 +30,19 @@ export function endsAfterHours(now: number, hours: number): string {
   return new Date(now + hours * 3_600_000).toISOString();
 }
 
+/** Whether a role may create a silence and end one early (server/src/policy/policy.ts `silence.create`, `silence.cancel`). */
+export function canSilence(role: Role | null | undefined): boolean {
+  return role === 'operator' || role === 'admin';
+}
+
+/**
+ * Whether a role may see the silences (`silence.list`): the centre's operators and admins, leaders and viewers. A
+ * department handles what is forwarded to it and does not; nor does a display device.
+ */
+export function canSeeSilences(role: Role | null | undefined): boolean {
+  return role === 'operator' || role === 'admin' || role === 'leader' || role === 'viewer';
+}
+
 export interface SilencesOptions {
   fetcher?: Fetcher;
   clock?: () => number;
@@ -45,7 +58,13 @@ export const useSilencesStore = defineStore('silences', () => {
   const loadError = ref<ApiError | null>(null);
   /** `create` or the id being cancelled, while the call runs. */
   const pending = ref<string | null>(null);
-  const actionError = ref<ApiError | null>(null);
+  /** The server's refusal of the last create, for the form that sent it. */
+  const createError = ref<ApiError | null>(null);
+  /**
+   * The server's refusal of the last cancel, for the list it was asked from. Kept apart from `createError`: the form
+   * and the list are shown at once, and each must show only what failed there.
+   */
+  const cancelError = ref<ApiError | null>(null);
 
   let fetcher: Fetcher = (input, init) => fetch(input, init);
   let clock: () => number = Date.now;
@@ -95,17 +114,17 @@ export const useSilencesStore = defineStore('silences', () => {
     silences.value = [...silences.value.filter((s) => s.id !== view.id), view];
   }
 
-  /** `POST /api/silences`; resolves to the new silence, or null with `actionError` set. */
+  /** `POST /api/silences`; resolves to the new silence, or null with `createError` set. */
   async function create(
     request: Partial<CreateSilenceRequest> & Pick<CreateSilenceRequest, 'endsAt' | 'reason'>,
   ): Promise<SilenceView | null> {
     if (pending.value) return null;
     pending.value = 'create';
-    actionError.value = null;
+    createError.value = null;
     try {
       const result = await call<SilenceView>('POST', '/api/silences', request);
       if (!result.ok) {
-        actionError.value = result.error;
+        createError.value = result.error;
         return null;
       }
       replace(result.body);
@@ -115,15 +134,18 @@ export const useSilencesStore = defineStore('silences', () => {
     }
   }
 
-  /** `POST /api/silences/:id/cancel`: ends it now; the server keeps it, so what it silenced stays explainable. */
+  /**
+   * `POST /api/silences/:id/cancel`: ends it now; the server keeps it, so what it silenced stays explainable.
+   * Resolves false with `cancelError` set when refused.
+   */
   async function cancel(id: string): Promise<boolean> {
     if (pending.value) return false;
     pending.value = id;
-    actionError.value = null;
+    cancelError.value = null;
     try {
       const result = await call<SilenceView>('POST', `/api/silences/${encodeURIComponent(id)}/cancel`);
       if (!result.ok) {
-        actionError.value = result.error;
+        cancelError.value = result.error;
         return false;
       }
       replace(result.body);
@@ -133,5 +155,20 @@ export const useSilencesStore = defineStore('silences', () => {
     }
   }
 
-  return { silences, loaded, loadError, pending, actionError, current, activeCount, configure, hydrate, dehydrate, load, create, cancel };
+  return {
+    silences,
+    loaded,
+    loadError,
+    pending,
+    createError,
+    cancelError,
+    current,
+    activeCount,
+    configure,
+    hydrate,
+    dehydrate,
+    load,
+    create,
+    cancel,
+  };
 });

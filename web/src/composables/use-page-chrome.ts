@@ -5,7 +5,11 @@ import { useSessionStore } from '../auth/session';
 import type { UiLocale } from '../format/time-format';
 import { changeLocale } from '../i18n';
 
-/** What both dashboard pages' headers need: the language, who is signed in, the switch and sign-out. */
+/**
+ * What a signed-in page's header needs (the dashboards pages, the ops console): the language, who is signed in, the
+ * switch and sign-out. A page with a live channel closes it before `signOut`: else the server ending the session would
+ * read as a refusal, and the page would send to sign-in as if the session had expired.
+ */
 export function usePageChrome() {
   const i18n = useI18n();
   const session = useSessionStore();
