@@ -188,7 +188,7 @@ const en: MessageSchema = {
       refused: 'Could not do it: {message}',
       cancelFailed: 'Could not end it early: {message}',
       loadFailed: 'Could not load the silences: {message}',
-      formTitle: 'Silence notifications for this alert',
+      formTitle: 'Silence notifications for this alert group',
       formHint: 'The alert still shows (marked silenced) but nobody is notified and no incident opens.',
       thisRule: 'Rule {rule}',
       thisAgency: 'Only {agency}',

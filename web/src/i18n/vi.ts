@@ -187,7 +187,7 @@ const vi = {
       refused: 'Không thực hiện được: {message}',
       cancelFailed: 'Không kết thúc sớm được: {message}',
       loadFailed: 'Không tải được danh sách tạm dừng: {message}',
-      formTitle: 'Tạm dừng thông báo cho cảnh báo này',
+      formTitle: 'Tạm dừng thông báo của nhóm cảnh báo này',
       formHint: 'Cảnh báo vẫn hiển thị (gắn nhãn tạm dừng) nhưng không gửi thông báo và không mở sự cố.',
       thisRule: 'Quy tắc {rule}',
       thisAgency: 'Chỉ cơ quan {agency}',
