@@ -1,16 +1,19 @@
-// A writer of one system's topic in a process of its own, for tests that kill it (SIGKILL: no goodbye to the group,
-// no last commit). Started by record-writers.kafka.test.ts with node --import tsx and an IPC channel; configured by
-// the environment:
-//   SYSTEM             dossier | document | project | kpi (writer-systems.ts)
+// A writer of the document, project or KPI-feed topic in a process of its own, for tests that kill it (SIGKILL: no
+// goodbye to the group, no last commit). Started by record-writers.kafka.test.ts with node --import tsx and an IPC
+// channel; configured by the environment:
+//   SYSTEM             document | project | kpi
 //   DATABASE_URL, KAFKA_BROKERS, TOPIC_PREFIX, GROUP_ID, MAX_RECORDS_PER_WRITE,
 //   HANG_AFTER_WRITES  after this many committed write transactions, the next one commits and then never returns: the
 //                      records are in the database but the writer never gets to commit their offsets.
 // Reports to the parent: { partitions } once started (0) and on each assignment, { written, lastSlice } when it hangs.
 import { pino } from 'pino';
-import { openPgDb } from '@ioc/core';
+import { loadWorkingCalendar, openPgDb } from '@ioc/core';
 import { KafkaBrokers } from '../src/bus/kafka-settings';
+import { documentSystemSpec } from '../src/document/document-ingest';
+import { KPI_FEED_SYSTEM } from '../src/kpi-feed/kpi-feed-ingest';
+import { PROJECT_SYSTEM } from '../src/project/project-ingest';
+import { startRecordWriters, type RecordWritersOptions } from '../src/writer/start-record-writers';
 import { recordsOf, withTransaction } from './with-transaction';
-import { parseWriterSystemName, writerSystem } from './writer-systems';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -18,7 +21,6 @@ const env = (name: string): string => {
   return value;
 };
 
-const system = await writerSystem(parseWriterSystemName(env('SYSTEM')));
 const real = await openPgDb({ connectionString: env('DATABASE_URL'), max: 2 });
 const hangAfter = Number(env('HANG_AFTER_WRITES'));
 let written = 0;
@@ -36,13 +38,20 @@ const db = withTransaction(real, async (fn) => {
   return result;
 });
 
-const writers = system.startWriters({
+const options: RecordWritersOptions = {
   db,
   kafka: { brokers: KafkaBrokers.parse(env('KAFKA_BROKERS')), topicPrefix: env('TOPIC_PREFIX'), sessionTimeoutMilliseconds: 6000 },
   groupId: env('GROUP_ID'),
   maxRecordsPerWrite: Number(env('MAX_RECORDS_PER_WRITE')),
   logger: pino({ level: 'silent' }),
-});
+};
+const system = env('SYSTEM');
+const writers =
+  system === 'document'
+    ? startRecordWriters(documentSystemSpec(await loadWorkingCalendar()), options)
+    : system === 'project'
+      ? startRecordWriters(PROJECT_SYSTEM, options)
+      : startRecordWriters(KPI_FEED_SYSTEM, options);
 let reported = -1;
 setInterval(() => {
   const { partitions } = writers.health();
