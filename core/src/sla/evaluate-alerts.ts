@@ -148,7 +148,7 @@ export function evaluateAlerts<S extends AlertState>(input: AlertTickInput<S>): 
     for (let n = 0; n < instances.length; n++) {
       const instance = instances[n]!;
       if (last !== undefined && last.instances[n] === instance) {
-        const kept = last.states[n]!;
+        const kept = last.states[n] ?? null;
         if (kept !== null && t < last.until[n]!) {
           continued++;
           steady.push(kept);
