@@ -13,26 +13,18 @@ import { useSilencesStore } from '../stores/silences';
 import { makeCatalogue, makeSessionInfo } from '../testing/factories';
 import { serverFake } from '../testing/server-fake';
 import { makeAlert } from './ops-factories';
+import { makeSilence as makeTestSilence } from '../testing/factories';
 
 const hour = 3_600_000;
 let wrapper: VueWrapper | undefined;
 
-function makeSilence(over: Partial<SilenceView> = {}): SilenceView {
-  const now = Date.now();
-  return {
+const makeSilence = (over: Partial<SilenceView> = {}) =>
+  makeTestSilence({
     id: '00000000-0000-4000-8000-000000000001',
-    kind: 'silence',
-    ruleIds: ['DOS-01'],
-    agencyCodes: ['SNV'],
-    labels: {},
-    startsAt: new Date(now - hour).toISOString(),
-    endsAt: new Date(now + 7 * hour).toISOString(),
+    endsAt: new Date(Date.now() + 7 * hour).toISOString(),
     reason: 'Sở Nội vụ đang chuyển đổi phần mềm một cửa',
-    createdBy: 'vanhanh',
-    cancelledAt: null,
     ...over,
-  };
-}
+  });
 
 /**
  * Mounts the app on `address` as an operator, the live channel a stub that never answers (the alerts are hydrated

@@ -2,27 +2,10 @@ import type { SilenceView } from '@ioc/core';
 import { describe, expect, it } from 'vitest';
 import { makeAlert, makeIncidentDetail } from './ops-factories';
 import { coveringSilence, ruleNamesOf, silenceTargetOf, type SilenceTarget } from './silence-target';
+import { makeSilence as makeTestSilence } from '../testing/factories';
 
 const NOW = Date.parse('2026-11-25T03:00:00.000Z');
-const hour = 3_600_000;
-let next = 0;
-
-function makeSilence(over: Partial<SilenceView> = {}): SilenceView {
-  next += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`,
-    kind: 'silence',
-    ruleIds: ['DOS-01'],
-    agencyCodes: ['SNV'],
-    labels: {},
-    startsAt: new Date(NOW - hour).toISOString(),
-    endsAt: new Date(NOW + hour).toISOString(),
-    reason: 'Chuyển đổi phần mềm một cửa',
-    createdBy: 'vanhanh',
-    cancelledAt: null,
-    ...over,
-  };
-}
+const makeSilence = (over: Partial<SilenceView> = {}) => makeTestSilence(over, NOW);
 
 describe('silenceTargetOf', () => {
   const detail = makeIncidentDetail({ ruleId: 'DOS-01', agencyCode: 'SNV' });

@@ -4,27 +4,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useSessionStore } from '../auth/session';
 import { serverFake } from '../testing/server-fake';
 import { canSeeSilences, canSilence, endsAfterHours, orderSilences, silenceStatus, useSilencesStore } from './silences';
+import { makeSilence as makeTestSilence } from '../testing/factories';
 
 const NOW = Date.parse('2026-11-25T03:00:00.000Z');
 const hour = 3_600_000;
-let next = 0;
-
-function makeSilence(over: Partial<SilenceView> = {}): SilenceView {
-  next += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`,
-    kind: 'silence',
-    ruleIds: ['DOS-01'],
-    agencyCodes: ['SNV'],
-    labels: {},
-    startsAt: new Date(NOW - hour).toISOString(),
-    endsAt: new Date(NOW + hour).toISOString(),
-    reason: 'Chuyển đổi phần mềm một cửa',
-    createdBy: 'vanhanh',
-    cancelledAt: null,
-    ...over,
-  };
-}
+const makeSilence = (over: Partial<SilenceView> = {}) => makeTestSilence(over, NOW);
 
 beforeEach(() => {
   setActivePinia(createPinia());

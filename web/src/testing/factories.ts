@@ -1,4 +1,4 @@
-import type { AgencyKpiRow, Catalogue, KpiTotals, SessionInfo, WallPatch, WallSnapshot } from '@ioc/core';
+import type { AgencyKpiRow, Catalogue, KpiTotals, SessionInfo, SilenceView, WallPatch, WallSnapshot } from '@ioc/core';
 
 /** Test factories: defaults filled in, override what the test is about. */
 
@@ -113,5 +113,25 @@ export function makeSessionInfo(over: Partial<SessionInfo['user']> = {}, kind: '
     },
     csrfToken: 'csrf-123',
     session: { kind, expiresAt: '2026-03-11T15:00:00.000Z', idleTimeoutSeconds: kind === 'interactive' ? 1800 : null },
+  };
+}
+
+let silences = 0;
+
+/** A silence of DOS-01 for SNV by vanhanh, in force from an hour before `now` to an hour after; a fresh id each call. */
+export function makeSilence(over: Partial<SilenceView> = {}, now = Date.now()): SilenceView {
+  silences += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(silences).padStart(12, '0')}`,
+    kind: 'silence',
+    ruleIds: ['DOS-01'],
+    agencyCodes: ['SNV'],
+    labels: {},
+    startsAt: new Date(now - 3_600_000).toISOString(),
+    endsAt: new Date(now + 3_600_000).toISOString(),
+    reason: 'Chuyển đổi phần mềm một cửa',
+    createdBy: 'vanhanh',
+    cancelledAt: null,
+    ...over,
   };
 }
