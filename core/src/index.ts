@@ -67,6 +67,7 @@ export * from './sla/load-rules';
 export * from './sla/rollup-metrics';
 export * from './sla/dossier-sla';
 export * from './sla/evaluate-rules';
+export * from './sla/rule-reads';
 export * from './sla/evaluate-document-rules';
 export * from './sla/evaluate-project-rules';
 export * from './sla/silences';
